@@ -1,0 +1,46 @@
+#pragma once
+// The analysis stage: statements in, request windows, findings out.
+// Single-threaded (the analysis thread owns it); time is passed in so tests
+// can drive it with synthetic clocks.
+
+#include <memory>
+
+#include "analyzers/analyzed_statement.hpp"
+#include "analyzers/finding_sink.hpp"
+#include "config/config.hpp"
+
+namespace pgsleuth::analyzers {
+
+struct AnalyzerStats {
+  uint64_t statements = 0;
+  uint64_t windows_open = 0;
+  uint64_t windows_closed = 0;
+  uint64_t findings = 0;
+  uint64_t findings_suppressed = 0;  // by max_repeats_per_minute
+};
+
+class Analyzer {
+ public:
+  Analyzer(const config::AnalysisSettings& settings, FindingSink& sink);
+  ~Analyzer();
+  Analyzer(const Analyzer&) = delete;
+  Analyzer& operator=(const Analyzer&) = delete;
+
+  void on_connection_opened(const events::ConnectionInfoPtr& conn, SteadyTime now);
+  void on_connection_closed(const events::ConnectionInfoPtr& conn, SteadyTime now);
+  void on_statement(AnalyzedStatement&& stmt);
+  // Ends windows that have been quiet long enough; call at least every 100 ms.
+  void tick(SteadyTime now);
+  // Ends every window (shutdown).
+  void close_all(SteadyTime now);
+  // New thresholds apply to windows that open after this call.
+  void reload(const config::AnalysisSettings& settings);
+
+  AnalyzerStats stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pgsleuth::analyzers

@@ -1,0 +1,97 @@
+#pragma once
+// Every setting of pgsleuth as plain data. Defaults here are the contract's
+// defaults (../shared/spec/contract.md); config_loader fills them from TOML
+// and the command line.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pgsleuth::config {
+
+struct ProxySettings {
+  std::string listen = "127.0.0.1:6432";
+  std::string upstream = "127.0.0.1:5432";
+  uint32_t threads = 0;                  // 0 = number of cores
+  uint32_t buffer_bytes = 64 * 1024;     // per direction per connection
+  uint32_t connect_timeout_ms = 5000;    // to the upstream
+  uint32_t shutdown_grace_ms = 5000;     // let connections finish on SIGTERM
+  uint32_t max_connections = 10000;
+  uint32_t event_queue_capacity = 65536; // per I/O thread; full = drop and count
+};
+
+struct OutputSettings {
+  std::string findings = "-";
+  bool request_summaries = false;
+  uint32_t max_repeats_per_minute = 10;  // per (kind, fingerprint); 0 = unlimited
+};
+
+struct WindowSettings {
+  uint32_t idle_gap_ms = 100;
+  uint32_t traceparent_idle_ms = 1000;
+  uint32_t max_statements = 10000;       // tracked per window; beyond: counted only
+  uint32_t max_fingerprints = 1000;      // distinct per window
+  uint32_t max_sample_sql_bytes = 4096;
+  uint32_t max_open_windows = 100000;
+};
+
+struct NPlusOneSettings { uint32_t min_repeats = 5; };
+struct DuplicateQuerySettings { uint32_t min_repeats = 2; };
+struct UnbatchedWriteSettings { uint32_t min_repeats = 5; };
+struct UnboundedSelectSettings { uint64_t min_rows = 1000; };
+struct SlowQuerySettings { uint32_t threshold_ms = 100; };
+struct QueryBudgetSettings { uint32_t max_queries = 50; };
+struct ConnectionChurnSettings {
+  uint32_t min_connections = 20;
+  uint32_t max_lifetime_ms = 1000;
+  uint32_t within_s = 10;
+};
+
+// Findings nobody wants to see again: by fingerprint (16 hex), table or route.
+struct SuppressSettings {
+  std::vector<std::string> fingerprints;
+  std::vector<std::string> tables;
+  std::vector<std::string> routes;
+};
+
+struct FingerprintSettings {
+  uint64_t cache_bytes = 4 * 1024 * 1024;
+};
+
+struct AdminSettings {
+  std::string listen;                    // empty = off
+  uint32_t recent_findings = 200;
+  uint32_t recent_requests = 200;
+};
+
+struct LogSettings {
+  std::string level = "info";            // trace debug info warn error critical off
+  std::string format = "text";           // text | json
+};
+
+// Thresholds analysis reads; SIGHUP replaces this part (and output) only.
+struct AnalysisSettings {
+  WindowSettings window;
+  NPlusOneSettings n_plus_one;
+  DuplicateQuerySettings duplicate_query;
+  UnbatchedWriteSettings unbatched_write;
+  UnboundedSelectSettings unbounded_select;
+  SlowQuerySettings slow_query;
+  QueryBudgetSettings query_budget;
+  ConnectionChurnSettings connection_churn;
+  SuppressSettings suppress;
+  bool request_summaries = false;        // mirrors output.request_summaries
+  uint32_t max_repeats_per_minute = 10;  // mirrors output.max_repeats_per_minute
+};
+
+struct Config {
+  ProxySettings proxy;
+  OutputSettings output;
+  AnalysisSettings analysis;
+  FingerprintSettings fingerprint;
+  AdminSettings admin;
+  LogSettings log;
+  std::string config_path;               // where it was loaded from, if anywhere
+};
+
+}  // namespace pgsleuth::config
