@@ -18,12 +18,14 @@ struct ProxySettings {
   uint32_t shutdown_grace_ms = 5000;     // let connections finish on SIGTERM
   uint32_t max_connections = 10000;
   uint32_t event_queue_capacity = 65536; // per I/O thread; full = drop and count
+  bool operator==(const ProxySettings&) const = default;
 };
 
 struct OutputSettings {
   std::string findings = "-";
   bool request_summaries = false;
   uint32_t max_repeats_per_minute = 10;  // per (kind, fingerprint); 0 = unlimited
+  bool operator==(const OutputSettings&) const = default;
 };
 
 struct WindowSettings {
@@ -33,18 +35,38 @@ struct WindowSettings {
   uint32_t max_fingerprints = 1000;      // distinct per window
   uint32_t max_sample_sql_bytes = 4096;
   uint32_t max_open_windows = 100000;
+  bool operator==(const WindowSettings&) const = default;
 };
 
-struct NPlusOneSettings { uint32_t min_repeats = 5; };
-struct DuplicateQuerySettings { uint32_t min_repeats = 2; };
-struct UnbatchedWriteSettings { uint32_t min_repeats = 5; };
-struct UnboundedSelectSettings { uint64_t min_rows = 1000; };
-struct SlowQuerySettings { uint32_t threshold_ms = 100; };
-struct QueryBudgetSettings { uint32_t max_queries = 50; };
+struct NPlusOneSettings {
+  uint32_t min_repeats = 5;
+  bool operator==(const NPlusOneSettings&) const = default;
+};
+struct DuplicateQuerySettings {
+  uint32_t min_repeats = 2;
+  bool operator==(const DuplicateQuerySettings&) const = default;
+};
+struct UnbatchedWriteSettings {
+  uint32_t min_repeats = 5;
+  bool operator==(const UnbatchedWriteSettings&) const = default;
+};
+struct UnboundedSelectSettings {
+  uint64_t min_rows = 1000;
+  bool operator==(const UnboundedSelectSettings&) const = default;
+};
+struct SlowQuerySettings {
+  uint32_t threshold_ms = 100;
+  bool operator==(const SlowQuerySettings&) const = default;
+};
+struct QueryBudgetSettings {
+  uint32_t max_queries = 50;
+  bool operator==(const QueryBudgetSettings&) const = default;
+};
 struct ConnectionChurnSettings {
   uint32_t min_connections = 20;
   uint32_t max_lifetime_ms = 1000;
   uint32_t within_s = 10;
+  bool operator==(const ConnectionChurnSettings&) const = default;
 };
 
 // Findings nobody wants to see again: by fingerprint (16 hex), table or route.
@@ -52,21 +74,25 @@ struct SuppressSettings {
   std::vector<std::string> fingerprints;
   std::vector<std::string> tables;
   std::vector<std::string> routes;
+  bool operator==(const SuppressSettings&) const = default;
 };
 
 struct FingerprintSettings {
   uint64_t cache_bytes = 4 * 1024 * 1024;
+  bool operator==(const FingerprintSettings&) const = default;
 };
 
 struct AdminSettings {
   std::string listen;                    // empty = off
   uint32_t recent_findings = 200;
   uint32_t recent_requests = 200;
+  bool operator==(const AdminSettings&) const = default;
 };
 
 struct LogSettings {
   std::string level = "info";            // trace debug info warn error critical off
   std::string format = "text";           // text | json
+  bool operator==(const LogSettings&) const = default;
 };
 
 // Thresholds analysis reads; SIGHUP replaces this part (and output) only.
@@ -82,6 +108,7 @@ struct AnalysisSettings {
   SuppressSettings suppress;
   bool request_summaries = false;        // mirrors output.request_summaries
   uint32_t max_repeats_per_minute = 10;  // mirrors output.max_repeats_per_minute
+  bool operator==(const AnalysisSettings&) const = default;
 };
 
 struct Config {
@@ -92,6 +119,7 @@ struct Config {
   AdminSettings admin;
   LogSettings log;
   std::string config_path;               // where it was loaded from, if anywhere
+  bool operator==(const Config&) const = default;
 };
 
 }  // namespace pgsleuth::config
