@@ -1,0 +1,120 @@
+#include "tests/support/pg_cluster.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "tests/support/raw_socket.hpp"
+
+namespace pgsleuth::test {
+namespace {
+
+// pg_hba is first-match: the scram user's line must come before the trust
+// lines, which would otherwise let it in without a password.
+std::string hba_conf() {
+  return std::string("host all ") + kScramUser + " 127.0.0.1/32 scram-sha-256\n" +
+         "local all all trust\n"
+         "host all all 127.0.0.1/32 trust\n"
+         "host all all ::1/128 trust\n";
+}
+
+std::string trim(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+}  // namespace
+
+EnvOverrides clean_pg_env() {
+  EnvOverrides env;
+  for (const char* name : {"PGPASSWORD", "PGPASSFILE", "PGSERVICE", "PGSSLMODE", "PGOPTIONS",
+                           "PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGAPPNAME"}) {
+    env[name] = "";
+  }
+  env["PGCONNECT_TIMEOUT"] = "10";
+  env["PAGER"] = "cat";
+  env["LC_ALL"] = "C.UTF-8";
+  return env;
+}
+
+std::string make_conninfo(uint16_t port, const std::string& database, const std::string& user,
+                          const std::string& extra) {
+  std::string info = "host=127.0.0.1 port=" + std::to_string(port) + " dbname=" + database +
+                     " user=" + user;
+  return extra.empty() ? info : info + " " + extra;
+}
+
+CommandResult run_psql(uint16_t port, const std::string& sql, const std::string& database,
+                       const std::string& user, std::chrono::milliseconds timeout) {
+  return run_command({"psql", "-X", "-A", "-t", "-q", "-d", make_conninfo(port, database, user), "-c", sql},
+                     clean_pg_env(), timeout);
+}
+
+PgCluster::PgCluster() : dir_("pgsleuth-pg-") {
+  as_postgres_user_ = ::geteuid() == 0;
+  if (as_postgres_user_) {
+    const passwd* pw = ::getpwnam("postgres");
+    if (pw == nullptr) throw std::runtime_error("running as root but no `postgres` OS user");
+    if (::chown(dir_.path().c_str(), pw->pw_uid, pw->pw_gid) != 0) {
+      throw std::runtime_error("cannot chown " + dir_.path().string());
+    }
+  }
+  auto data = (dir_.path() / "data").string();
+  auto init = pg_tool({std::string(kPgBinDir) + "/initdb", "-D", data, "-U", "postgres",
+                       "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"});
+  if (init.exit_code != 0) throw std::runtime_error("initdb failed: " + init.out + init.err);
+  write_file(dir_.path() / "data" / "pg_hba.conf", hba_conf());
+  // Another process may take the port between free_port() and the server's
+  // bind; a few attempts make that harmless.
+  for (int attempt = 0; attempt < 3 && !running_; ++attempt) running_ = try_start();
+  if (!running_) throw std::runtime_error("PostgreSQL did not start:\n" + server_log());
+  auto role = psql(std::string("CREATE ROLE ") + kScramUser + " LOGIN PASSWORD '" + kScramPassword + "'");
+  if (role.exit_code != 0) throw std::runtime_error("cannot create the scram role: " + role.err);
+}
+
+bool PgCluster::try_start() {
+  port_ = free_port();
+  write_file(dir_.path() / "data" / "postgresql.auto.conf",
+             "listen_addresses = '127.0.0.1'\n"
+             "port = " + std::to_string(port_) + "\n" +
+             "unix_socket_directories = '" + dir_.path().string() + "'\n" +
+             "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+             "password_encryption = 'scram-sha-256'\n"
+             "max_connections = 100\n");
+  auto start = pg_tool({std::string(kPgBinDir) + "/pg_ctl", "-D", (dir_.path() / "data").string(),
+                        "-l", (dir_.path() / "server.log").string(), "-w", "-t", "30", "start"});
+  return start.exit_code == 0;
+}
+
+PgCluster::~PgCluster() { stop(); }
+
+void PgCluster::stop() {
+  if (!running_) return;
+  pg_tool({std::string(kPgBinDir) + "/pg_ctl", "-D", (dir_.path() / "data").string(), "-m",
+           "immediate", "-w", "-t", "30", "stop"});
+  running_ = false;
+}
+
+CommandResult PgCluster::pg_tool(const std::vector<std::string>& argv) const {
+  if (as_postgres_user_) {
+    // The files written as root (pg_hba.conf, postgresql.auto.conf) must be
+    // the server's too.
+    run_command({"chown", "-R", "postgres:postgres", dir_.path().string()});
+    std::vector<std::string> wrapped = {"runuser", "-u", "postgres", "--"};
+    wrapped.insert(wrapped.end(), argv.begin(), argv.end());
+    return run_command(wrapped, clean_pg_env(), std::chrono::seconds(60));
+  }
+  return run_command(argv, clean_pg_env(), std::chrono::seconds(60));
+}
+
+std::string PgCluster::query_value(const std::string& sql, const std::string& database) const {
+  auto result = psql(sql, database);
+  if (result.exit_code != 0) throw std::runtime_error("query failed: " + sql + "\n" + result.err);
+  return trim(result.out);
+}
+
+std::string PgCluster::server_log() const { return read_file(dir_.path() / "server.log"); }
+
+}  // namespace pgsleuth::test

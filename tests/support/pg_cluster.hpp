@@ -1,0 +1,76 @@
+#pragma once
+// A throwaway PostgreSQL 15 cluster for tests: initdb into a temp dir, listen
+// on 127.0.0.1 at a free port (unix socket inside the temp dir), fsync off.
+// Started in the constructor, stopped (pg_ctl -m immediate) and deleted in
+// the destructor. When running as root the server runs as the `postgres` OS
+// user.
+//
+// Roles: `postgres` (superuser, trust), and kScramUser, a login role with
+// kScramPassword that must authenticate with scram-sha-256 over TCP.
+// Databases: `postgres`.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "tests/support/subprocess.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace pgsleuth::test {
+
+inline constexpr const char* kPgBinDir = "/usr/lib/postgresql/15/bin";
+inline constexpr const char* kScramUser = "scram_user";
+inline constexpr const char* kScramPassword = "s3cret-pw";
+
+// "host=127.0.0.1 port=P dbname=D user=U" (plus any `extra` key=value pairs).
+std::string make_conninfo(uint16_t port, const std::string& database, const std::string& user,
+                          const std::string& extra = {});
+
+// psql -X -A -t -q against 127.0.0.1:port with `sql` as -c, with PGPASSWORD
+// etc. cleared so the caller's environment cannot change the outcome.
+CommandResult run_psql(uint16_t port, const std::string& sql, const std::string& database = "postgres",
+                       const std::string& user = "postgres",
+                       std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+// Environment for client programs (psql, pgbench, python drivers) that keeps
+// the caller's PG* variables from leaking in.
+EnvOverrides clean_pg_env();
+
+class PgCluster {
+ public:
+  // Throws std::runtime_error (with the server log) when it cannot start.
+  PgCluster();
+  ~PgCluster();
+  PgCluster(const PgCluster&) = delete;
+  PgCluster& operator=(const PgCluster&) = delete;
+
+  uint16_t port() const { return port_; }
+  std::string conninfo(const std::string& database = "postgres",
+                       const std::string& user = "postgres") const {
+    return make_conninfo(port_, database, user);
+  }
+  // psql -c `sql` directly against the cluster.
+  CommandResult psql(const std::string& sql, const std::string& database = "postgres",
+                     const std::string& user = "postgres") const {
+    return run_psql(port_, sql, database, user);
+  }
+  // The trimmed output of a query that must succeed; throws with psql's
+  // stderr otherwise.
+  std::string query_value(const std::string& sql, const std::string& database = "postgres") const;
+  // The server log so far (for failure messages).
+  std::string server_log() const;
+
+  void stop();
+
+ private:
+  CommandResult pg_tool(const std::vector<std::string>& argv) const;
+  bool try_start();
+
+  TempDir dir_;
+  uint16_t port_ = 0;
+  bool as_postgres_user_ = false;
+  bool running_ = false;
+};
+
+}  // namespace pgsleuth::test
