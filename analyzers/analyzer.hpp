@@ -17,6 +17,7 @@ struct AnalyzerStats {
   uint64_t windows_closed = 0;
   uint64_t findings = 0;
   uint64_t findings_suppressed = 0;  // by max_repeats_per_minute
+  uint64_t sink_errors = 0;          // FindingSink::emit threw; the finding is lost
 };
 
 class Analyzer {

@@ -1,0 +1,149 @@
+#include "analyzers/analyzer.hpp"
+
+#include <fmt/format.h>
+
+#include "analyzers/connection_churn_tracker.hpp"
+#include "analyzers/duplicate_query_detector.hpp"
+#include "analyzers/finding_builder.hpp"
+#include "analyzers/finding_rate_limiter.hpp"
+#include "analyzers/n_plus_one_detector.hpp"
+#include "analyzers/query_budget_detector.hpp"
+#include "analyzers/select_star_detector.hpp"
+#include "analyzers/slow_query_detector.hpp"
+#include "analyzers/suppression.hpp"
+#include "analyzers/unbatched_write_detector.hpp"
+#include "analyzers/unbounded_select_detector.hpp"
+#include "analyzers/valid_utf8.hpp"
+#include "analyzers/window_manager.hpp"
+#include "events/value_hash.hpp"
+
+namespace pgsleuth::analyzers {
+
+struct Analyzer::Impl {
+  Impl(const config::AnalysisSettings& s, FindingSink& out)
+      : sink(out),
+        settings(std::make_shared<const config::AnalysisSettings>(s)),
+        windows([this](const RequestWindow& w, SteadyTime now) { window_closed(w, now); }) {}
+
+  void window_closed(const RequestWindow& window, SteadyTime now);
+  void connection_closed(const events::ConnectionInfoPtr& conn, SteadyTime now);
+  void publish(const Detection& d, const RequestWindow* window,
+               const events::ConnectionInfoPtr& conn, WallTime ts, SteadyTime now);
+  void write(boost::json::object finding);
+
+  FindingSink& sink;
+  SettingsPtr settings;
+  WindowManager windows;
+  SelectStarDetector select_star;
+  FindingRateLimiter limiter;
+  ConnectionChurnTracker churn;
+  AnalyzerStats stats;
+};
+
+void Analyzer::Impl::window_closed(const RequestWindow& window, SteadyTime now) {
+  ++stats.windows_closed;
+  Detections found;
+  detect_n_plus_one(window, found);
+  detect_duplicate_queries(window, found);
+  detect_unbatched_writes(window, found);
+  detect_unbounded_selects(window, found);
+  select_star.detect(window, found);
+  detect_slow_queries(window, found);
+  detect_query_budget(window, found);
+
+  const WallTime ts = window_end_wall(window, now);
+  for (const auto& d : found) publish(d, &window, window.first_conn(), ts, now);
+  if (window.settings().request_summaries) write(build_request_summary(window, ts));
+}
+
+void Analyzer::Impl::connection_closed(const events::ConnectionInfoPtr& conn, SteadyTime now) {
+  const auto burst = churn.closed(conn, now, settings->connection_churn);
+  if (!burst) return;
+  const auto& c = settings->connection_churn;
+  Detection d;
+  d.kind = FindingKind::ConnectionChurn;
+  // Not about one statement: the fingerprint is a stable hash of the client
+  // address, so the allowlist and rate limit work per address.
+  d.fingerprint = fmt::format("{:016x}", events::value_hash("connection_churn " + conn->client_addr));
+  d.count = burst->connections;
+  d.over_threshold = static_cast<double>(burst->connections) / std::max<uint32_t>(c.min_connections, 1);
+  d.extra["within_s"] = c.within_s;
+  d.extra["max_lifetime_ms"] = c.max_lifetime_ms;
+  d.extra["median_lifetime_ms"] = round_ms(burst->median_lifetime_ms);
+  d.message = fmt::format(
+      "Client {} opened {} connections within {} s that each lived under {} ms: a new "
+      "connection per request.",
+      conn->client_addr, burst->connections, c.within_s, c.max_lifetime_ms);
+  d.suggestion =
+      "Keep connections open across requests with a connection pool (the driver's or ORM's "
+      "pool, or PgBouncer); each new connection costs a fork and authentication on the server.";
+  publish(d, nullptr, conn, std::chrono::system_clock::now(), now);
+}
+
+void Analyzer::Impl::publish(const Detection& d, const RequestWindow* window,
+                             const events::ConnectionInfoPtr& conn, WallTime ts, SteadyTime now) {
+  const std::string fingerprint =
+      d.group ? d.group->shape->fingerprint_hex : d.fingerprint.value_or("");
+  const Suppression allowlist(window ? window->settings().suppress : settings->suppress);
+  if (allowlist.suppressed(fingerprint, d.group ? d.group->shape.get() : nullptr,
+                           window ? window->route() : std::nullopt)) {
+    return;
+  }
+  const auto held_back =
+      limiter.admit(to_string(d.kind), fingerprint, settings->max_repeats_per_minute, now);
+  if (!held_back) {
+    ++stats.findings_suppressed;
+    return;
+  }
+  auto finding = build_finding(d, severity_for(d.over_threshold, d.db_time_ms), window, conn, ts);
+  finding["suppressed_since_last"] = *held_back;
+  ++stats.findings;
+  write(std::move(finding));
+}
+
+void Analyzer::Impl::write(boost::json::object finding) {
+  boost::json::value v(std::move(finding));
+  make_valid_utf8(v);
+  try {
+    sink.emit(v.as_object());
+  } catch (const std::exception&) {
+    // A failing sink must not stop analysis (nor the proxy); it is counted.
+    ++stats.sink_errors;
+  }
+}
+
+Analyzer::Analyzer(const config::AnalysisSettings& settings, FindingSink& sink)
+    : impl_(std::make_unique<Impl>(settings, sink)) {}
+
+Analyzer::~Analyzer() = default;
+
+void Analyzer::on_connection_opened(const events::ConnectionInfoPtr& conn, SteadyTime now) {
+  impl_->churn.opened(conn, now);
+}
+
+void Analyzer::on_connection_closed(const events::ConnectionInfoPtr& conn, SteadyTime now) {
+  if (!conn) return;
+  impl_->windows.connection_closed(conn->connection_id, now);
+  impl_->connection_closed(conn, now);
+}
+
+void Analyzer::on_statement(AnalyzedStatement&& stmt) {
+  ++impl_->stats.statements;
+  impl_->windows.add(stmt, impl_->settings);
+}
+
+void Analyzer::tick(SteadyTime now) { impl_->windows.tick(now); }
+
+void Analyzer::close_all(SteadyTime now) { impl_->windows.close_all(now); }
+
+void Analyzer::reload(const config::AnalysisSettings& settings) {
+  impl_->settings = std::make_shared<const config::AnalysisSettings>(settings);
+}
+
+AnalyzerStats Analyzer::stats() const {
+  AnalyzerStats s = impl_->stats;
+  s.windows_open = impl_->windows.open_count();
+  return s;
+}
+
+}  // namespace pgsleuth::analyzers

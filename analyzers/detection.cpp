@@ -1,0 +1,86 @@
+#include "analyzers/detection.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_set>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace pgsleuth::analyzers {
+
+std::vector<const StatementRecord*> eligible_records(const RequestWindow& window,
+                                                     const FingerprintGroup& group,
+                                                     FindingKind kind, bool include_failed) {
+  std::vector<const StatementRecord*> out;
+  out.reserve(group.records.size());
+  for (const auto index : group.records) {
+    const auto& rec = window.records()[index];
+    if ((rec.ignore_mask & kind_bit(kind)) != 0) continue;
+    if (rec.failed && !include_failed) continue;
+    out.push_back(&rec);
+  }
+  return out;
+}
+
+double db_time_ms(const std::vector<const StatementRecord*>& records) {
+  double total = 0;
+  for (const auto* rec : records) total += rec->duration_ms();
+  return total;
+}
+
+size_t distinct_params(const std::vector<const StatementRecord*>& records) {
+  std::unordered_set<uint64_t> seen;
+  for (const auto* rec : records) seen.insert(rec->params_hash);
+  return seen.size();
+}
+
+std::string table_list(const fingerprint::StatementShape& shape) {
+  const auto& f = shape.facts;
+  if (!f.tables_written.empty()) return fmt::format("{}", fmt::join(f.tables_written, ", "));
+  if (!f.tables_read.empty()) return fmt::format("{}", fmt::join(f.tables_read, ", "));
+  return "no table";
+}
+
+double round_ms(double ms) { return std::round(ms * 1000.0) / 1000.0; }
+
+}  // namespace pgsleuth::analyzers
+
+namespace pgsleuth::analyzers {
+
+boost::json::object gap_stats(const std::vector<const StatementRecord*>& records) {
+  std::vector<double> gaps;
+  for (size_t i = 1; i < records.size(); ++i) {
+    gaps.push_back(elapsed_ms(records[i - 1]->completed, records[i]->started));
+  }
+  if (gaps.empty()) return {{"min", 0.0}, {"median", 0.0}, {"max", 0.0}};
+  std::sort(gaps.begin(), gaps.end());
+  return {{"min", round_ms(gaps.front())},
+          {"median", round_ms(gaps[gaps.size() / 2])},
+          {"max", round_ms(gaps.back())}};
+}
+
+void add_repeat_evidence(Detection& d, const std::vector<const StatementRecord*>& records) {
+  d.db_time_ms = db_time_ms(records);
+  d.extra["db_time_ms"] = round_ms(d.db_time_ms);
+  d.extra["gaps_ms"] = gap_stats(records);
+  d.extra["round_trips_saved"] = records.empty() ? 0 : records.size() - 1;
+}
+
+}  // namespace pgsleuth::analyzers
+
+namespace pgsleuth::analyzers {
+
+Detection detection_for(FindingKind kind, const RequestWindow& window,
+                        const FingerprintGroup& group, const StatementRecord& quoted,
+                        const std::vector<const StatementRecord*>& records) {
+  Detection d;
+  d.kind = kind;
+  d.group = &group;
+  d.sample = &window.sample_for(group, quoted.params_hash);
+  d.count = records.size();
+  d.db_time_ms = db_time_ms(records);
+  return d;
+}
+
+}  // namespace pgsleuth::analyzers

@@ -1,0 +1,74 @@
+#pragma once
+// What a detector found in one window, before it becomes a JSON finding:
+// the builder adds the common fields, severity and rate limiting.
+
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "analyzers/finding_kind.hpp"
+#include "analyzers/request_window.hpp"
+
+namespace pgsleuth::analyzers {
+
+struct Detection {
+  FindingKind kind{};
+  const FingerprintGroup* group = nullptr;  // null: not tied to one statement
+  const Sample* sample = nullptr;
+  // For findings not tied to a statement (connection_churn): a stable
+  // 16-hex key, so rate limiting and allowlists still have one to use.
+  std::optional<std::string> fingerprint;
+  uint64_t count = 0;
+  double db_time_ms = 0;
+  // How far past its threshold the finding is (count / min_repeats, rows /
+  // min_rows, ...): with db_time_ms it decides severity.
+  double over_threshold = 1;
+  std::string message;
+  std::string suggestion;
+  boost::json::object extra;  // the kind's own fields
+};
+
+using Detections = std::vector<Detection>;
+
+// The records of `group` a detector of `kind` may count: not silenced by an
+// inline marker and, unless `include_failed`, not failed.
+std::vector<const StatementRecord*> eligible_records(const RequestWindow& window,
+                                                     const FingerprintGroup& group,
+                                                     FindingKind kind, bool include_failed);
+
+// Sum of the records' server time, in milliseconds.
+double db_time_ms(const std::vector<const StatementRecord*>& records);
+
+// Number of distinct parameter sets among the records.
+size_t distinct_params(const std::vector<const StatementRecord*>& records);
+
+// "comments" or "comments, posts": the tables a message names.
+std::string table_list(const fingerprint::StatementShape& shape);
+
+// Milliseconds rounded to microseconds, for JSON.
+double round_ms(double ms);
+
+}  // namespace pgsleuth::analyzers
+
+namespace pgsleuth::analyzers {
+
+// The quiet time between one repeat's completion and the next one's start:
+// {"min", "median", "max"} in ms. Tight gaps mean a loop in the application.
+boost::json::object gap_stats(const std::vector<const StatementRecord*>& records);
+
+// The evidence every repeat finding carries: count-independent numbers a
+// person needs to believe it (time spent, gaps, round trips a batch saves).
+void add_repeat_evidence(Detection& d, const std::vector<const StatementRecord*>& records);
+
+}  // namespace pgsleuth::analyzers
+
+namespace pgsleuth::analyzers {
+
+// A detection about `records` of `group`: count, server time, and the
+// sample quoting `quoted`'s parameters.
+Detection detection_for(FindingKind kind, const RequestWindow& window,
+                        const FingerprintGroup& group, const StatementRecord& quoted,
+                        const std::vector<const StatementRecord*>& records);
+
+}  // namespace pgsleuth::analyzers

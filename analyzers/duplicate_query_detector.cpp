@@ -1,0 +1,113 @@
+#include "analyzers/duplicate_query_detector.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "analyzers/statement_filters.hpp"
+
+namespace pgsleuth::analyzers {
+
+namespace {
+
+// Identical executions with no write to the tables read in between.
+struct Run {
+  std::vector<const StatementRecord*> records;
+  bool same_result = true;
+};
+
+bool writes_any(const fingerprint::StatementShape& writer,
+                const std::vector<std::string>& tables) {
+  for (const auto& w : writer.facts.tables_written) {
+    for (const auto& t : tables) {
+      if (same_table(w, t)) return true;
+    }
+  }
+  return false;
+}
+
+bool has_repeated_params(const std::vector<const StatementRecord*>& records, size_t min) {
+  std::unordered_map<uint64_t, size_t> counts;
+  for (const auto* rec : records) {
+    if (++counts[rec->params_hash] >= min) return true;
+  }
+  return false;
+}
+
+// The longest run of identical executions of `group` in window order.
+Run longest_run(const RequestWindow& window, uint32_t group_index,
+                const std::vector<const StatementRecord*>& eligible) {
+  const auto& reads = window.groups()[group_index].shape->facts.tables_read;
+  const auto& records = window.records();
+  std::unordered_map<uint64_t, Run> open;
+  Run best;
+  // The best run is copied out only when its runs are about to be dropped.
+  std::optional<uint64_t> best_open;
+  size_t best_size = 0;
+  const auto keep_best = [&] {
+    if (best_open) best = open[*best_open];
+    best_open.reset();
+  };
+  size_t next = 0;  // position in `eligible`
+  const size_t first = static_cast<size_t>(eligible.front() - records.data());
+  const size_t last = static_cast<size_t>(eligible.back() - records.data());
+  for (size_t i = first; i <= last; ++i) {
+    const auto& rec = records[i];
+    if (next < eligible.size() && eligible[next] == &rec) {
+      ++next;
+      auto& run = open[rec.params_hash];
+      if (!run.records.empty() && run.records.front()->result_hash != rec.result_hash) {
+        run.same_result = false;
+      }
+      run.records.push_back(&rec);
+      if (run.records.size() > best_size) {
+        best_size = run.records.size();
+        best_open = rec.params_hash;
+      }
+    } else if (!rec.failed && writes_any(*window.groups()[rec.group].shape, reads)) {
+      keep_best();
+      open.clear();
+    }
+  }
+  keep_best();
+  return best;
+}
+
+}  // namespace
+
+void detect_duplicate_queries(const RequestWindow& window, Detections& out) {
+  const auto min_repeats = std::max<uint32_t>(window.settings().duplicate_query.min_repeats, 2);
+  for (uint32_t g = 0; g < window.groups().size(); ++g) {
+    const auto& group = window.groups()[g];
+    if (!is_user_select(*group.shape)) continue;
+    const auto eligible = eligible_records(window, group, FindingKind::DuplicateQuery, false);
+    if (!has_repeated_params(eligible, min_repeats)) continue;
+    const Run run = longest_run(window, g, eligible);
+    if (run.records.size() < min_repeats) continue;
+
+    auto d = detection_for(FindingKind::DuplicateQuery, window, group, *run.records.front(),
+                           run.records);
+    d.over_threshold = static_cast<double>(d.count) / min_repeats;
+    add_repeat_evidence(d, run.records);
+    d.extra["same_result"] = run.same_result;
+    d.extra["distinct_params"] = 1;
+    const auto tables = table_list(*group.shape);
+    d.message = run.same_result
+                    ? fmt::format("The same query on {} with the same parameters ran {} times in "
+                                  "one request and returned the same result each time.",
+                                  tables, d.count)
+                    : fmt::format("The same query on {} with the same parameters ran {} times in "
+                                  "one request; its result changed in between although this "
+                                  "request wrote nothing to {}.",
+                                  tables, d.count, tables);
+    d.suggestion = run.same_result
+                       ? "Run it once and reuse the result (keep it in a variable or a "
+                         "request-scoped cache)."
+                       : "Read it once where the current value is needed; if another session "
+                         "changes it concurrently, lock or re-read deliberately.";
+    out.push_back(std::move(d));
+  }
+}
+
+}  // namespace pgsleuth::analyzers

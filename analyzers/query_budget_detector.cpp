@@ -1,0 +1,59 @@
+#include "analyzers/query_budget_detector.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace pgsleuth::analyzers {
+
+namespace {
+
+constexpr size_t kTopFingerprints = 5;
+
+std::vector<const FingerprintGroup*> most_repeated(const RequestWindow& window) {
+  std::vector<const FingerprintGroup*> groups;
+  for (const auto& g : window.groups()) groups.push_back(&g);
+  std::stable_sort(groups.begin(), groups.end(), [](auto* a, auto* b) {
+    return a->records.size() > b->records.size();
+  });
+  if (groups.size() > kTopFingerprints) groups.resize(kTopFingerprints);
+  return groups;
+}
+
+}  // namespace
+
+void detect_query_budget(const RequestWindow& window, Detections& out) {
+  const auto max_queries = std::max<uint32_t>(window.settings().query_budget.max_queries, 1);
+  if (window.statement_count() < max_queries) return;
+  const auto top = most_repeated(window);
+
+  Detection d;
+  d.kind = FindingKind::QueryBudgetExceeded;
+  d.count = window.statement_count();
+  d.db_time_ms = window.db_time_ms();
+  d.over_threshold = static_cast<double>(d.count) / max_queries;
+  boost::json::array top_json;
+  for (const auto* g : top) {
+    top_json.push_back({{"fingerprint", g->shape->fingerprint_hex},
+                        {"normalized", g->shape->normalized},
+                        {"count", g->records.size()}});
+  }
+  d.extra["db_time_ms"] = round_ms(d.db_time_ms);
+  d.extra["top"] = std::move(top_json);
+  d.extra["max_queries"] = max_queries;
+  if (!top.empty()) {
+    d.group = top.front();
+    d.sample = &top.front()->samples.front();
+  }
+  d.message = fmt::format(
+      "One request ran {} statements (budget {}){}.", d.count, max_queries,
+      top.empty() ? std::string()
+                  : fmt::format("; the most repeated, on {}, ran {} times",
+                                table_list(*top.front()->shape), top.front()->records.size()));
+  d.suggestion =
+      "Fetch related data in fewer queries (JOINs, `= ANY($1)`, eager loading) and batch "
+      "writes; the `top` list shows where the statements come from.";
+  out.push_back(std::move(d));
+}
+
+}  // namespace pgsleuth::analyzers

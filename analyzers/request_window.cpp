@@ -1,0 +1,131 @@
+#include "analyzers/request_window.hpp"
+
+#include <algorithm>
+
+#include "analyzers/finding_kind.hpp"
+#include "events/value_hash.hpp"
+
+namespace pgsleuth::analyzers {
+
+std::string_view to_string(WindowSource source) {
+  switch (source) {
+    case WindowSource::Traceparent: return "traceparent";
+    case WindowSource::Transaction: return "transaction";
+    case WindowSource::IdleGap: return "idle_gap";
+  }
+  return "idle_gap";
+}
+
+double elapsed_ms(SteadyTime from, SteadyTime to) {
+  if (to <= from) return 0;
+  return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+double StatementRecord::duration_ms() const { return elapsed_ms(started, completed); }
+
+uint64_t params_hash(const std::vector<uint64_t>& value_hashes) {
+  return events::value_hash(std::string_view(reinterpret_cast<const char*>(value_hashes.data()),
+                                             value_hashes.size() * sizeof(uint64_t)));
+}
+
+std::string cut_utf8(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  size_t end = max_bytes;
+  // Step back over continuation bytes so the cut lands on a sequence start.
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return std::string(text.substr(0, end));
+}
+
+namespace {
+
+uint32_t ignore_mask_of(const AnalyzedStatement& stmt) {
+  if (stmt.ignore_all) return kAllKindsMask;
+  uint32_t mask = 0;
+  for (const auto& name : stmt.ignore_kinds) {
+    if (auto kind = parse_finding_kind(name)) mask |= kind_bit(*kind);
+  }
+  return mask;
+}
+
+}  // namespace
+
+RequestWindow::RequestWindow(uint64_t seq, std::string id, WindowSource source,
+                             SettingsPtr settings, SteadyTime opened)
+    : seq_(seq), id_(std::move(id)), source_(source), settings_(std::move(settings)),
+      opened_(opened), last_completed_(opened) {}
+
+void RequestWindow::add(const AnalyzedStatement& stmt) {
+  ++statement_count_;
+  db_time_ms_ += elapsed_ms(stmt.started, stmt.completed);
+  rows_ += stmt.rows;
+  last_completed_ = std::max(last_completed_, stmt.completed);
+  last_completed_wall_ = std::max(last_completed_wall_, stmt.completed_wall);
+  if (!first_conn_) first_conn_ = stmt.conn;
+  if (!route_ && stmt.route) route_ = stmt.route;
+
+  const auto group_index = group_for(stmt);
+  if (!group_index || records_.size() >= settings_->window.max_statements) {
+    truncated_ = true;  // counted above, not tracked
+    return;
+  }
+  const auto record_index = static_cast<uint32_t>(records_.size());
+  StatementRecord rec;
+  rec.group = *group_index;
+  rec.started = stmt.started;
+  rec.completed = stmt.completed;
+  rec.params_hash = params_hash(stmt.value_hashes);
+  rec.result_hash = stmt.result_hash;
+  rec.rows = stmt.rows;
+  rec.bytes = stmt.bytes;
+  rec.value_hashes = stmt.value_hashes;
+  rec.ignore_mask = ignore_mask_of(stmt);
+  rec.failed = !stmt.sqlstate.empty();
+  auto& group = groups_[*group_index];
+  group.records.push_back(record_index);
+  keep_sample(group, stmt, rec.params_hash);
+  records_.push_back(std::move(rec));
+  remember_cells(stmt, record_index);
+}
+
+std::optional<uint32_t> RequestWindow::group_for(const AnalyzedStatement& stmt) {
+  if (!stmt.shape) return std::nullopt;
+  const auto found = group_by_fingerprint_.find(stmt.shape->fingerprint);
+  if (found != group_by_fingerprint_.end()) return found->second;
+  if (groups_.size() >= settings_->window.max_fingerprints) return std::nullopt;
+  const auto index = static_cast<uint32_t>(groups_.size());
+  groups_.push_back(FingerprintGroup{stmt.shape, {}, {}});
+  group_by_fingerprint_.emplace(stmt.shape->fingerprint, index);
+  return index;
+}
+
+void RequestWindow::keep_sample(FingerprintGroup& group, const AnalyzedStatement& stmt,
+                                uint64_t hash) {
+  if (group.samples.size() >= kMaxSamplesPerGroup) return;
+  for (const auto& s : group.samples) {
+    if (s.params_hash == hash) return;
+  }
+  group.samples.push_back(Sample{cut_utf8(stmt.sql, settings_->window.max_sample_sql_bytes),
+                                 stmt.sample_params, stmt.conn, hash});
+}
+
+void RequestWindow::remember_cells(const AnalyzedStatement& stmt, uint32_t record_index) {
+  for (const auto cell : stmt.cell_hashes) {
+    if (cell_producers_.size() >= kMaxCellHashes) return;
+    cell_producers_.emplace(cell, record_index);  // keeps the earliest producer
+  }
+}
+
+const Sample& RequestWindow::sample_for(const FingerprintGroup& group, uint64_t hash) const {
+  for (const auto& s : group.samples) {
+    if (s.params_hash == hash) return s;
+  }
+  return group.samples.front();
+}
+
+std::optional<uint32_t> RequestWindow::cell_producer(uint64_t value_hash) const {
+  const auto found = cell_producers_.find(value_hash);
+  if (found == cell_producers_.end()) return std::nullopt;
+  return found->second;
+}
+
+}  // namespace pgsleuth::analyzers
