@@ -1,0 +1,49 @@
+#include "proxy/connection_observer.hpp"
+
+#include "proxy/wire/byte_reader.hpp"
+#include "proxy/wire/startup_packet.hpp"
+
+namespace pgsleuth::proxy {
+
+ConnectionObserver::ConnectionObserver(events::ConnectionInfoPtr conn, StatementTracker::Emit emit)
+    : tracker_(std::move(conn), std::move(emit)) {}
+
+void ConnectionObserver::Direction::on_message(const wire::Message& m) {
+  if (frontend_) {
+    owner_.tracker_.on_frontend(m, now);
+    return;
+  }
+  if (m.type == 'K' && !m.truncated()) {
+    // Kept so a client that vanishes mid-query can have its query cancelled.
+    BackendKey key;
+    key.packet.resize(8);
+    wire::put_u32(key.packet.data(), static_cast<uint32_t>(8 + m.body.size()));
+    wire::put_u32(key.packet.data() + 4, wire::kCancelRequestCode);
+    key.packet.append(m.body);
+    owner_.backend_key_ = std::move(key);
+    return;
+  }
+  owner_.tracker_.on_backend(m, now);
+}
+
+void ConnectionObserver::fail(const std::string& why) {
+  failed_ = true;
+  failure_ = why;
+  tracker_.flush();
+}
+
+void ConnectionObserver::client_bytes(std::string_view bytes, SteadyTime now) {
+  if (failed_) return;
+  frontend_.now = now;
+  if (!frontend_decoder_.feed(bytes, frontend_)) fail(frontend_decoder_.error());
+}
+
+void ConnectionObserver::server_bytes(std::string_view bytes, SteadyTime now) {
+  if (failed_) return;
+  backend_.now = now;
+  if (!backend_decoder_.feed(bytes, backend_)) fail(backend_decoder_.error());
+}
+
+void ConnectionObserver::close() { tracker_.flush(); }
+
+}  // namespace pgsleuth::proxy

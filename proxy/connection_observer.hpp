@@ -1,0 +1,59 @@
+#pragma once
+// Watches one connection's two byte streams on the side of forwarding:
+// frames them, and hands the messages to the statement tracker. When the
+// stream stops making sense it stops watching (the bytes keep flowing and
+// the server decides what they mean).
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "proxy/statement_tracker.hpp"
+#include "proxy/wire/frame_decoder.hpp"
+
+namespace pgsleuth::proxy {
+
+struct BackendKey {
+  std::string packet;  // a complete CancelRequest packet for this backend
+};
+
+class ConnectionObserver {
+ public:
+  ConnectionObserver(events::ConnectionInfoPtr conn, StatementTracker::Emit emit);
+
+  void client_bytes(std::string_view bytes, SteadyTime now);
+  void server_bytes(std::string_view bytes, SteadyTime now);
+  void close();
+
+  bool active() const { return !failed_; }
+  // Why observation stopped; empty while active.
+  const std::string& failure() const { return failure_; }
+  bool busy() const { return tracker_.busy(); }
+  char tx_status() const { return tracker_.tx_status(); }
+  const std::optional<BackendKey>& backend_key() const { return backend_key_; }
+
+ private:
+  class Direction : public wire::MessageObserver {
+   public:
+    Direction(ConnectionObserver& owner, bool frontend) : owner_(owner), frontend_(frontend) {}
+    void on_message(const wire::Message& m) override;
+    SteadyTime now{};
+
+   private:
+    ConnectionObserver& owner_;
+    bool frontend_;
+  };
+
+  void fail(const std::string& why);
+
+  StatementTracker tracker_;
+  wire::FrameDecoder frontend_decoder_{wire::Direction::Frontend};
+  wire::FrameDecoder backend_decoder_{wire::Direction::Backend};
+  Direction frontend_{*this, true};
+  Direction backend_{*this, false};
+  std::optional<BackendKey> backend_key_;
+  bool failed_ = false;
+  std::string failure_;
+};
+
+}  // namespace pgsleuth::proxy

@@ -1,0 +1,62 @@
+#pragma once
+// One I/O thread: its own io_context, the sessions it runs, its queue of
+// events to the analysis thread and its counters. Nothing in here is shared
+// with another I/O thread, so forwarding takes no lock.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <thread>
+#include <unordered_map>
+
+#include <boost/asio/io_context.hpp>
+
+#include "events/spsc_ring.hpp"
+#include "events/statement_event.hpp"
+
+namespace pgsleuth::proxy {
+
+class Session;
+
+// Written only by the owning I/O thread (relaxed), read by anyone.
+struct alignas(64) IoThreadCounters {
+  std::atomic<uint64_t> connections_total{0};
+  std::atomic<uint64_t> connections_active{0};
+  std::atomic<uint64_t> bytes_from_clients{0};
+  std::atomic<uint64_t> bytes_from_servers{0};
+  std::atomic<uint64_t> events_queued{0};
+  std::atomic<uint64_t> events_dropped{0};
+  std::atomic<uint64_t> observer_failures{0};
+  std::atomic<uint64_t> upstream_connect_failures{0};
+  std::atomic<uint64_t> connections_refused{0};
+
+  static void add(std::atomic<uint64_t>& c, uint64_t n = 1) {
+    c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
+  static void sub(std::atomic<uint64_t>& c, uint64_t n = 1) {
+    c.store(c.load(std::memory_order_relaxed) - n, std::memory_order_relaxed);
+  }
+};
+
+struct IoThread {
+  explicit IoThread(size_t queue_capacity, bool observe)
+      : events(observe ? std::make_unique<events::SpscRing<events::Event>>(queue_capacity) : nullptr) {}
+
+  // Hands an event to analysis, or counts it dropped: never waits.
+  void publish(events::Event&& ev) {
+    if (!events) return;
+    if (events->try_push(std::move(ev))) {
+      IoThreadCounters::add(counters.events_queued);
+    } else {
+      IoThreadCounters::add(counters.events_dropped);
+    }
+  }
+
+  boost::asio::io_context io{1};
+  std::unique_ptr<events::SpscRing<events::Event>> events;  // null: no analysis
+  IoThreadCounters counters;
+  std::unordered_map<uint64_t, std::weak_ptr<Session>> sessions;  // this thread's only
+  std::thread thread;
+};
+
+}  // namespace pgsleuth::proxy

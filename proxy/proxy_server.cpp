@@ -1,0 +1,164 @@
+#include "proxy/proxy_server.hpp"
+
+#include <future>
+#include <stdexcept>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "proxy/wire/error_response.hpp"
+
+namespace pgsleuth::proxy {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using boost::system::error_code;
+
+ProxyServer::ProxyServer(ProxyOptions options) : options_(std::move(options)) {
+  uint32_t n = options_.threads ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
+  for (uint32_t i = 0; i < n; ++i) {
+    threads_.push_back(std::make_unique<IoThread>(options_.event_queue_capacity, options_.observe));
+  }
+  session_options_.buffer_bytes = options_.buffer_bytes;
+  upstream_.host = options_.upstream_host;
+  upstream_.port = options_.upstream_port;
+  upstream_.connect_timeout = std::chrono::milliseconds(options_.connect_timeout_ms);
+}
+
+ProxyServer::~ProxyServer() {
+  if (running_) stop(std::chrono::milliseconds(0));
+}
+
+void ProxyServer::start() {
+  asio::io_context& io0 = threads_[0]->io;
+  error_code ec;
+  tcp::resolver resolver(io0);
+  auto resolved = resolver.resolve(upstream_.host, std::to_string(upstream_.port), ec);
+  if (ec) throw std::runtime_error(fmt::format("cannot resolve upstream {}: {}", upstream_.name(), ec.message()));
+  for (const auto& r : resolved) upstream_.endpoints.push_back(r.endpoint());
+
+  auto listen = resolver.resolve(options_.listen_host, std::to_string(options_.listen_port),
+                                 tcp::resolver::passive, ec);
+  if (ec || listen.empty()) {
+    throw std::runtime_error(fmt::format("cannot resolve listen address {}: {}", options_.listen_host,
+                                         ec.message()));
+  }
+  tcp::endpoint ep = listen.begin()->endpoint();
+  acceptor_ = std::make_unique<tcp::acceptor>(io0);
+  acceptor_->open(ep.protocol(), ec);
+  if (!ec) acceptor_->set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor_->bind(ep, ec);
+  if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    throw std::runtime_error(fmt::format("cannot listen on {}:{}: {}", options_.listen_host,
+                                         options_.listen_port, ec.message()));
+  }
+  accept_next();
+  running_ = true;
+  for (auto& t : threads_) {
+    IoThread* raw = t.get();
+    raw->thread = std::thread([raw] {
+      auto guard = asio::make_work_guard(raw->io);
+      raw->io.run();
+    });
+  }
+}
+
+std::string ProxyServer::listen_address() const {
+  error_code ec;
+  auto ep = acceptor_->local_endpoint(ec);
+  if (ep.address().is_v6()) return fmt::format("[{}]:{}", ep.address().to_string(), ep.port());
+  return fmt::format("{}:{}", ep.address().to_string(), ep.port());
+}
+
+void ProxyServer::accept_next() {
+  IoThread& target = *threads_[next_thread_];
+  next_thread_ = (next_thread_ + 1) % threads_.size();
+  acceptor_->async_accept(target.io, [this, &target](error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor_->is_open()) return;
+    if (!ec) {
+      // The socket belongs to the target thread's io_context: start it there.
+      asio::post(target.io, [this, &target, s = std::move(socket)]() mutable {
+        on_accepted(target, std::move(s));
+      });
+    } else {
+      spdlog::warn("accept failed: {}", ec.message());
+    }
+    accept_next();
+  });
+}
+
+void ProxyServer::on_accepted(IoThread& thread, tcp::socket socket) {
+  if (counters().connections_active >= options_.max_connections) {
+    IoThreadCounters::add(thread.counters.connections_refused);
+    std::string err = wire::make_error_response("FATAL", "53300",
+                                                "pgsleuth: too many connections to the proxy");
+    error_code ec;
+    asio::write(socket, asio::buffer(err), ec);
+    return;
+  }
+  auto session = std::make_shared<Session>(thread, std::move(socket), upstream_, session_options_,
+                                           next_id_.fetch_add(1, std::memory_order_relaxed));
+  session->start();
+}
+
+void ProxyServer::stop(std::chrono::milliseconds grace) {
+  if (!running_) return;
+  running_ = false;
+  // Each step runs on the thread that owns the state it touches.
+  auto on_each = [this](auto fn) {
+    std::vector<std::future<void>> done;
+    for (auto& t : threads_) {
+      auto p = std::make_shared<std::promise<void>>();
+      done.push_back(p->get_future());
+      asio::post(t->io, [fn, raw = t.get(), p] {
+        fn(*raw);
+        p->set_value();
+      });
+    }
+    for (auto& f : done) f.wait();
+  };
+  asio::post(threads_[0]->io, [this] {
+    error_code ec;
+    acceptor_->close(ec);
+  });
+  auto drain = [](bool force) {
+    return [force](IoThread& t) {
+      auto copy = t.sessions;
+      for (auto& [id, weak] : copy) {
+        if (auto s = weak.lock()) s->drain(force);
+      }
+    };
+  };
+  on_each(drain(false));
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  while (counters().connections_active > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  on_each(drain(true));
+  for (auto& t : threads_) t->io.stop();
+  for (auto& t : threads_) {
+    if (t->thread.joinable()) t->thread.join();
+  }
+}
+
+ProxyCounters ProxyServer::counters() const {
+  ProxyCounters c;
+  for (const auto& t : threads_) {
+    const auto& k = t->counters;
+    c.connections_total += k.connections_total.load(std::memory_order_relaxed);
+    c.connections_active += k.connections_active.load(std::memory_order_relaxed);
+    c.connections_refused += k.connections_refused.load(std::memory_order_relaxed);
+    c.bytes_from_clients += k.bytes_from_clients.load(std::memory_order_relaxed);
+    c.bytes_from_servers += k.bytes_from_servers.load(std::memory_order_relaxed);
+    c.events_queued += k.events_queued.load(std::memory_order_relaxed);
+    c.events_dropped += k.events_dropped.load(std::memory_order_relaxed);
+    c.observer_failures += k.observer_failures.load(std::memory_order_relaxed);
+    c.upstream_connect_failures += k.upstream_connect_failures.load(std::memory_order_relaxed);
+  }
+  return c;
+}
+
+}  // namespace pgsleuth::proxy

@@ -1,0 +1,76 @@
+#pragma once
+// One client connection and its own upstream connection (session mode).
+// Bytes are forwarded as they arrive, one buffer in flight per direction,
+// which is also the backpressure: a side that stops reading stops the other
+// side's reads. Observation happens after each write is started.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "proxy/connection_observer.hpp"
+#include "proxy/io_thread.hpp"
+#include "proxy/upstream.hpp"
+
+namespace pgsleuth::proxy {
+
+struct SessionOptions {
+  size_t buffer_bytes = 64 * 1024;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(IoThread& thread, boost::asio::ip::tcp::socket client, const Upstream& upstream,
+          const SessionOptions& options, uint64_t id);
+  ~Session();
+
+  void start();
+  // Server shutdown: close now if idle, else once the current request is
+  // answered; `force` closes regardless (grace period over).
+  void drain(bool force);
+
+ private:
+  // Startup phase (session_startup.cpp).
+  void read_startup();
+  void on_startup_packet();
+  void answer_encryption_request(const char* what, bool& answered);
+  void begin_session();
+  void connect_upstream();
+  void on_upstream_connected();
+
+  // Forwarding phase.
+  void pump_client();
+  void pump_server();
+  void maybe_finish_drain();
+  void observe(bool from_client, size_t n, events::SteadyTime now);
+
+  void fail_to_client(std::string_view sqlstate, const std::string& message);
+  void close(const std::string& reason);
+
+  IoThread& thread_;
+  boost::asio::ip::tcp::socket client_;
+  boost::asio::ip::tcp::socket upstream_;
+  boost::asio::steady_timer timer_;
+  const Upstream& upstream_target_;
+  uint64_t id_;
+  std::string client_addr_;
+
+  std::vector<char> client_buf_;
+  std::vector<char> server_buf_;
+  std::string startup_packet_;
+  bool ssl_answered_ = false;
+  bool gss_answered_ = false;
+
+  events::ConnectionInfoPtr info_;
+  std::optional<ConnectionObserver> observer_;
+  bool draining_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace pgsleuth::proxy

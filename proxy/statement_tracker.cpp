@@ -1,0 +1,302 @@
+#include "proxy/statement_tracker.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+
+#include <xxhash.h>
+
+#include "events/value_hash.hpp"
+
+namespace pgsleuth::proxy {
+namespace {
+
+bool starts_with_word(std::string_view s, std::string_view word) {
+  if (s.size() < word.size()) return false;
+  for (size_t i = 0; i < word.size(); ++i) {
+    if (std::toupper(static_cast<unsigned char>(s[i])) != word[i]) return false;
+  }
+  return s.size() == word.size() || !std::isalnum(static_cast<unsigned char>(s[word.size()]));
+}
+
+std::string_view skip_space(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  return s;
+}
+
+// The transaction status a completed command leaves behind, as far as its
+// tag tells; ReadyForQuery corrects it when it arrives.
+char status_after(char before, std::string_view tag, std::string_view sql) {
+  if (tag == "BEGIN" || tag == "START TRANSACTION") return 'T';
+  if (tag == "COMMIT" || tag == "PREPARE TRANSACTION") return 'I';
+  if (tag == "ROLLBACK") {
+    // ROLLBACK TO SAVEPOINT has the same tag but stays in the block.
+    std::string head(sql.substr(0, 64));
+    for (char& c : head) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (char& c : head) if (std::isspace(static_cast<unsigned char>(c))) c = ' ';
+    if (head.find(" TO ") != std::string::npos) return before == 'E' ? 'T' : before;
+    return 'I';
+  }
+  return before;
+}
+
+void copy_params(const std::vector<wire::BindParamView>& in, std::vector<events::BoundParam>& out) {
+  out.resize(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    out[i].is_null = in[i].is_null;
+    out[i].binary = in[i].binary;
+    out[i].value.assign(in[i].value.data(), std::min(in[i].value.size(), events::kMaxParamBytes));
+  }
+}
+
+}  // namespace
+
+StatementTracker::StatementTracker(events::ConnectionInfoPtr conn, Emit emit)
+    : conn_(std::move(conn)), emit_(std::move(emit)) {}
+
+void StatementTracker::push(Pending&& p) {
+  // A client that pipelines without bound would grow this; the server
+  // answers in order, so dropping the oldest only loses their events.
+  if (pending_.size() >= kMaxPending) pending_.pop_front();
+  pending_.push_back(std::move(p));
+}
+
+void StatementTracker::on_frontend(const wire::Message& m, SteadyTime now) {
+  switch (m.type) {
+    case 'Q': {
+      auto q = wire::parse_query(m.body);
+      if (!q) return;
+      Pending p{Pending::Kind::SimpleQuery, {}, {}, {}, 0, {}};
+      p.sql = std::make_shared<const std::string>(q->substr(0, events::kMaxSqlBytes));
+      p.progress.started = now;
+      push(std::move(p));
+      return;
+    }
+    case 'P': return on_parse(m);
+    case 'B': return on_bind(m);
+    case 'E': return on_execute(m, now);
+    case 'C': return on_close(m);
+    case 'S': push(Pending{Pending::Kind::Sync, {}, {}, {}, 0, {}}); return;
+    case 'F': push(Pending{Pending::Kind::FunctionCall, {}, {}, {}, 0, {}}); return;
+    default: return;
+  }
+}
+
+void StatementTracker::remember_statement(std::string_view name, std::string_view query) {
+  auto sql = std::make_shared<const std::string>(query.substr(0, events::kMaxSqlBytes));
+  auto [it, inserted] = statements_.try_emplace(std::string(name));
+  if (!inserted) statement_bytes_ -= it->second->size();
+  it->second = sql;
+  statement_bytes_ += sql->size();
+  // Bounded: evict arbitrary named statements; an Execute of one later
+  // is reported with an empty text rather than grow without limit.
+  while ((statements_.size() > kMaxStatements || statement_bytes_ > kMaxStatementBytes) &&
+         statements_.size() > 1) {
+    auto victim = statements_.begin();
+    if (victim == it) ++victim;
+    statement_bytes_ -= victim->second->size();
+    statements_.erase(victim);
+  }
+}
+
+void StatementTracker::on_parse(const wire::Message& m) {
+  auto p = wire::parse_parse(m.body);
+  if (p) remember_statement(p->statement, p->query);
+}
+
+void StatementTracker::on_bind(const wire::Message& m) {
+  auto b = wire::parse_bind(m.body, m.truncated(), events::kMaxParams, std::move(bind_scratch_));
+  if (!b) return;
+  if (portals_.size() >= kMaxPortals && !portals_.count(std::string(b->portal))) {
+    portals_.erase(portals_.begin());
+  }
+  Portal& portal = portals_[std::string(b->portal)];
+  auto st = statements_.find(std::string(b->statement));
+  portal.sql = st == statements_.end() ? nullptr : st->second;
+  copy_params(b->params, portal.params);
+  portal.suspended.reset();
+  bind_scratch_ = std::move(b->params);
+}
+
+void StatementTracker::on_execute(const wire::Message& m, SteadyTime now) {
+  auto e = wire::parse_execute(m.body);
+  if (!e) return;
+  Pending p{Pending::Kind::Execute, {}, std::string(e->portal), {}, 0, {}};
+  auto it = portals_.find(p.portal);
+  if (it != portals_.end()) {
+    p.sql = it->second.sql;
+    p.params = it->second.params;
+    if (it->second.suspended) {
+      p.progress = std::move(*it->second.suspended);
+      it->second.suspended.reset();
+    }
+  }
+  if (p.progress.started == SteadyTime{}) p.progress.started = now;
+  push(std::move(p));
+}
+
+void StatementTracker::on_close(const wire::Message& m) {
+  auto c = wire::parse_close(m.body);
+  if (!c) return;
+  if (c->target == 'P') {
+    portals_.erase(std::string(c->name));
+    return;
+  }
+  auto it = statements_.find(std::string(c->name));
+  if (it != statements_.end()) {
+    statement_bytes_ -= it->second->size();
+    statements_.erase(it);
+  }
+}
+
+void StatementTracker::on_backend(const wire::Message& m, SteadyTime now) {
+  switch (m.type) {
+    case 'D': return on_data_row(m);
+    case 'C': return on_command_complete(m, now);
+    case 'E': return on_error(m, now);
+    case 's': return on_portal_suspended();
+    case 'I':  // EmptyQueryResponse: nothing ran
+      if (!pending_.empty() && pending_.front().kind == Pending::Kind::Execute) pending_.pop_front();
+      return;
+    case 'Z': return on_ready_for_query(m);
+    default: return;
+  }
+}
+
+void StatementTracker::on_data_row(const wire::Message& m) {
+  if (pending_.empty()) return;
+  Progress& pr = pending_.front().progress;
+  ++pr.rows;
+  pr.bytes += m.body_length;
+  pr.result_hash = XXH3_64bits_withSeed(m.body.data(), m.body.size(), pr.result_hash);
+  if (pr.cell_hashes.size() >= events::kMaxCellHashes) return;
+  wire::for_each_data_row_cell(m.body, [&](std::string_view v, bool is_null) {
+    if (!is_null && v.size() <= events::kMaxHashedCellBytes &&
+        pr.cell_hashes.size() < events::kMaxCellHashes) {
+      pr.cell_hashes.push_back(events::value_hash(v));
+    }
+  });
+}
+
+void StatementTracker::complete_head(std::string_view tag, std::string_view sqlstate,
+                                     SteadyTime now) {
+  Pending& head = pending_.front();
+  emit_held();
+  events::StatementEvent ev;
+  ev.conn = conn_;
+  ev.sql = head.sql ? head.sql : std::make_shared<const std::string>();
+  ev.statement_index = head.statement_index;
+  ev.extended = head.kind == Pending::Kind::Execute;
+  ev.params = head.kind == Pending::Kind::Execute ? std::move(head.params)
+                                                  : std::vector<events::BoundParam>{};
+  ev.started = head.progress.started;
+  ev.completed = now;
+  ev.completed_wall = std::chrono::system_clock::now();
+  ev.rows = head.progress.rows;
+  ev.bytes = head.progress.bytes;
+  ev.result_hash = head.progress.result_hash;
+  ev.cell_hashes = std::move(head.progress.cell_hashes);
+  ev.command_tag = tag;
+  ev.sqlstate = sqlstate;
+  ev.tx_before = tx_;
+  if (sqlstate.empty()) {
+    tx_ = status_after(tx_, tag, *ev.sql);
+  } else if (tx_ == 'T') {
+    tx_ = 'E';
+  }
+  ev.tx_after = tx_;
+  held_ = std::move(ev);
+  // The next statement of a multi-statement Query starts now.
+  head.progress = Progress{};
+  head.progress.started = now;
+  ++head.statement_index;
+}
+
+void StatementTracker::on_command_complete(const wire::Message& m, SteadyTime now) {
+  if (pending_.empty()) return;
+  auto tag = wire::parse_command_complete(m.body);
+  Pending::Kind kind = pending_.front().kind;
+  if (kind != Pending::Kind::SimpleQuery && kind != Pending::Kind::Execute) return;
+  if (tag && (*tag == "DEALLOCATE" || *tag == "DEALLOCATE ALL" || *tag == "DISCARD ALL")) {
+    forget_statements(*tag, *pending_.front().sql);
+  }
+  complete_head(tag.value_or(""), "", now);
+  if (kind == Pending::Kind::Execute) pending_.pop_front();
+}
+
+void StatementTracker::forget_statements(std::string_view tag, const std::string& sql) {
+  if (tag != "DEALLOCATE") {
+    statements_.clear();
+    statement_bytes_ = 0;
+    if (tag == "DISCARD ALL") portals_.clear();
+    return;
+  }
+  // DEALLOCATE [PREPARE] name
+  std::string_view s = skip_space(sql);
+  if (starts_with_word(s, "DEALLOCATE")) s = skip_space(s.substr(10));
+  if (starts_with_word(s, "PREPARE")) s = skip_space(s.substr(7));
+  size_t end = 0;
+  while (end < s.size() && (std::isalnum(static_cast<unsigned char>(s[end])) || s[end] == '_')) ++end;
+  std::string name(s.substr(0, end));
+  std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+  auto it = statements_.find(name);
+  if (it != statements_.end()) {
+    statement_bytes_ -= it->second->size();
+    statements_.erase(it);
+  }
+}
+
+void StatementTracker::on_error(const wire::Message& m, SteadyTime now) {
+  if (pending_.empty()) return;
+  auto state = wire::parse_error_sqlstate(m.body).value_or("XX000");
+  Pending::Kind kind = pending_.front().kind;
+  if (kind == Pending::Kind::SimpleQuery || kind == Pending::Kind::Execute) {
+    complete_head("", state, now);
+  }
+  if (kind == Pending::Kind::SimpleQuery || kind == Pending::Kind::FunctionCall) return;
+  // Extended protocol: the server skips everything up to the next Sync.
+  while (!pending_.empty() && pending_.front().kind != Pending::Kind::Sync) pending_.pop_front();
+}
+
+void StatementTracker::on_portal_suspended() {
+  if (pending_.empty() || pending_.front().kind != Pending::Kind::Execute) return;
+  Pending head = std::move(pending_.front());
+  pending_.pop_front();
+  // The execution goes on with the next Execute of this portal, which may
+  // already be queued (pipelined) or arrive later.
+  for (Pending& p : pending_) {
+    if (p.kind == Pending::Kind::Sync) break;
+    if (p.kind == Pending::Kind::Execute && p.portal == head.portal) {
+      p.progress = std::move(head.progress);
+      return;
+    }
+  }
+  auto it = portals_.find(head.portal);
+  if (it != portals_.end()) it->second.suspended = std::move(head.progress);
+}
+
+void StatementTracker::on_ready_for_query(const wire::Message& m) {
+  auto status = wire::parse_ready_for_query(m.body);
+  // Everything up to the request this answers is done (or was skipped).
+  while (!pending_.empty()) {
+    Pending::Kind kind = pending_.front().kind;
+    pending_.pop_front();
+    if (kind != Pending::Kind::Execute) break;
+  }
+  if (status) tx_ = *status;
+  if (held_) {
+    held_->tx_after = tx_;
+    emit_held();
+  }
+}
+
+void StatementTracker::emit_held() {
+  if (!held_) return;
+  events::StatementEvent ev = std::move(*held_);
+  held_.reset();
+  emit_(std::move(ev));
+}
+
+void StatementTracker::flush() { emit_held(); }
+
+}  // namespace pgsleuth::proxy

@@ -1,0 +1,100 @@
+#pragma once
+// Turns one connection's protocol messages into statement events: maps
+// Query / Parse / Bind / Execute and their responses in order, across
+// pipelines. Pure: messages and times in, events out; no sockets.
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "events/statement_event.hpp"
+#include "proxy/wire/frame_decoder.hpp"
+#include "proxy/wire/messages.hpp"
+
+namespace pgsleuth::proxy {
+
+using events::SteadyTime;
+
+class StatementTracker {
+ public:
+  using Emit = std::function<void(events::StatementEvent&&)>;
+
+  StatementTracker(events::ConnectionInfoPtr conn, Emit emit);
+
+  void on_frontend(const wire::Message& m, SteadyTime now);
+  void on_backend(const wire::Message& m, SteadyTime now);
+  // Emits the statement held back waiting for ReadyForQuery (at close).
+  void flush();
+
+  // Requests sent that the server has not finished answering.
+  bool busy() const { return !pending_.empty(); }
+  char tx_status() const { return tx_; }
+
+  // Bounds on per-connection state.
+  static constexpr size_t kMaxPending = 16384;
+  static constexpr size_t kMaxStatements = 4096;
+  static constexpr size_t kMaxStatementBytes = 16 * 1024 * 1024;
+  static constexpr size_t kMaxPortals = 1024;
+
+ private:
+  using SqlPtr = std::shared_ptr<const std::string>;
+
+  // What the current execution has returned so far.
+  struct Progress {
+    SteadyTime started{};
+    uint64_t rows = 0;
+    uint64_t bytes = 0;
+    uint64_t result_hash = 0;
+    std::vector<uint64_t> cell_hashes;
+  };
+
+  // One request awaiting its answer, in the order the server answers.
+  struct Pending {
+    enum class Kind : uint8_t { SimpleQuery, Execute, Sync, FunctionCall } kind;
+    SqlPtr sql;
+    std::string portal;
+    std::vector<events::BoundParam> params;
+    uint32_t statement_index = 0;
+    Progress progress;
+  };
+
+  struct Portal {
+    SqlPtr sql;
+    std::vector<events::BoundParam> params;
+    std::optional<Progress> suspended;  // a partly run execution
+  };
+
+  void on_parse(const wire::Message& m);
+  void on_bind(const wire::Message& m);
+  void on_execute(const wire::Message& m, SteadyTime now);
+  void on_close(const wire::Message& m);
+  void on_data_row(const wire::Message& m);
+  void on_command_complete(const wire::Message& m, SteadyTime now);
+  void on_error(const wire::Message& m, SteadyTime now);
+  void on_portal_suspended();
+  void on_ready_for_query(const wire::Message& m);
+  void complete_head(std::string_view tag, std::string_view sqlstate, SteadyTime now);
+  void forget_statements(std::string_view tag, const std::string& sql);
+  void remember_statement(std::string_view name, std::string_view query);
+  void push(Pending&& p);
+  void emit_held();
+
+  events::ConnectionInfoPtr conn_;
+  Emit emit_;
+  std::deque<Pending> pending_;
+  std::unordered_map<std::string, SqlPtr> statements_;
+  size_t statement_bytes_ = 0;
+  std::unordered_map<std::string, Portal> portals_;
+  char tx_ = 'I';
+  // The last completed statement waits for ReadyForQuery to learn the
+  // transaction status it left behind.
+  std::optional<events::StatementEvent> held_;
+  std::vector<wire::BindParamView> bind_scratch_;
+};
+
+}  // namespace pgsleuth::proxy

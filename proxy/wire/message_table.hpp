@@ -1,0 +1,26 @@
+#pragma once
+// Which message types each direction may send after startup, the largest
+// length each may declare, and how many body bytes analysis wants to see.
+// Everything not captured is skipped by its remaining length.
+
+#include <array>
+#include <cstdint>
+
+namespace pgsleuth::wire {
+
+enum class Direction : uint8_t { Frontend, Backend };
+
+struct MessageRule {
+  bool known = false;
+  uint32_t capture_bytes = 0;  // body bytes handed to the observer
+  uint32_t max_length = 0;     // largest length field accepted
+};
+
+using MessageTable = std::array<MessageRule, 256>;
+
+const MessageTable& message_table(Direction direction);
+
+// PostgreSQL refuses messages over 1 GB (PQ_LARGE_MESSAGE_LIMIT - 1).
+inline constexpr uint32_t kMaxMessageLength = 0x3fffffff;
+
+}  // namespace pgsleuth::wire
