@@ -82,6 +82,9 @@ bool PgCluster::try_start() {
              "unix_socket_directories = '" + dir_.path().string() + "'\n" +
              "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
              "password_encryption = 'scram-sha-256'\n"
+             // A backend notices a vanished client while a query runs (as a
+             // proxy closing its side after the client died looks).
+             "client_connection_check_interval = '500ms'\n"
              "max_connections = 100\n");
   auto start = pg_tool({std::string(kPgBinDir) + "/pg_ctl", "-D", (dir_.path() / "data").string(),
                         "-l", (dir_.path() / "server.log").string(), "-w", "-t", "30", "start"});

@@ -8,6 +8,8 @@
 // Roles: `postgres` (superuser, trust), and kScramUser, a login role with
 // kScramPassword that must authenticate with scram-sha-256 over TCP.
 // Databases: `postgres`.
+// client_connection_check_interval is 500ms, so a backend whose client
+// connection closes goes away within about a second even mid-query.
 
 #include <chrono>
 #include <cstdint>

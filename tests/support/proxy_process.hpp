@@ -37,6 +37,7 @@ class ProxyProcess {
   ProxyProcess& operator=(const ProxyProcess&) = delete;
 
   uint16_t port() const { return port_; }
+  pid_t pid() const { return process_ ? process_->pid() : -1; }
   std::string conninfo(const std::string& database = "postgres", const std::string& user = "postgres",
                        const std::string& extra = {}) const;
   bool running() { return process_ && process_->running(); }

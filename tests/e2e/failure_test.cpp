@@ -1,0 +1,183 @@
+// pgsleuth under failure: upstream down, a client killed mid-query, garbage
+// and hostile bytes, TLS where the protocol is expected. The affected
+// connection fails cleanly; the proxy stays up for everyone else.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <fstream>
+#include <thread>
+
+#include "tests/e2e/e2e_helpers.hpp"
+#include "tests/support/libpq_conn.hpp"
+#include "tests/support/pg_wire.hpp"
+#include "tests/support/raw_socket.hpp"
+
+namespace pgsleuth::test::e2e {
+namespace {
+
+[[maybe_unused]] auto* const pg_env = ::testing::AddGlobalTestEnvironment(new PgClusterEnvironment);
+
+using namespace std::chrono_literals;
+
+const std::map<std::string, std::string> kStartup = {
+    {"user", "postgres"}, {"database", "postgres"}, {"application_name", "e2e_raw"}};
+
+// Resident memory of a process in kB (0 when unknown).
+long resident_kb(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string key;
+  long value = 0;
+  while (status >> key) {
+    if (key == "VmRSS:" && status >> value) return value;
+  }
+  return 0;
+}
+
+// After hostile input the connection must end: closed, or an ErrorResponse.
+::testing::AssertionResult closed_or_errored(RawSocket& socket) {
+  std::string received;
+  bool closed = socket.wait_closed(5s, &received);
+  if (closed || (!received.empty() && received[0] == 'E')) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "connection neither closed nor errored within 5 s; received "
+                                       << received.size() << " bytes";
+}
+
+TEST(UpstreamDown, ClientGets08006NamingTheUpstreamAndProxyStaysUp) {
+  uint16_t dead_port = closed_port();
+  auto proxy = start_proxy_to(dead_port);
+  const std::string upstream = "127.0.0.1:" + std::to_string(dead_port);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    SCOPED_TRACE("attempt " + std::to_string(attempt));
+    RawSocket socket(proxy->port());
+    ASSERT_TRUE(socket.send_all(wire::startup_message(kStartup)));
+    auto reply = wire::read_message(socket, 5s);
+    ASSERT_TRUE(reply.has_value()) << "no reply to the startup message";
+    ASSERT_EQ(reply->type, 'E');
+    auto fields = wire::error_fields(reply->body);
+    EXPECT_EQ(fields['C'], "08006");
+    EXPECT_NE(fields['M'].find(upstream), std::string::npos) << fields['M'];
+    EXPECT_TRUE(socket.wait_closed(5s));
+  }
+  auto psql = run_psql(proxy->port(), "SELECT 1", "postgres", "postgres", 15s);
+  EXPECT_EQ(psql.exit_code, 2);
+  EXPECT_NE(psql.err.find(upstream), std::string::npos) << psql.err;
+  EXPECT_TRUE(proxy->running()) << proxy->stderr_text();
+  EXPECT_EQ(proxy->stop(), 0) << proxy->stderr_text();
+}
+
+class Failure : public ProxiedTest {};
+
+// Kills a psql running pg_sleep through `port`; true when its backend is gone
+// within 5 s.
+::testing::AssertionResult killed_client_leaves_no_backend(uint16_t port, const std::string& app) {
+  auto& pg = PgClusterEnvironment::cluster();
+  TempDir dir("pgsleuth-e2e-");
+  SpawnOptions spawn;
+  spawn.argv = {"psql", "-X", "-d", make_conninfo(port, "postgres", "postgres", "application_name=" + app),
+                "-c", "SELECT pg_sleep(30)"};
+  spawn.env = clean_pg_env();
+  spawn.stderr_path = dir.path() / "psql.err";
+  Subprocess psql(spawn);
+  const std::string count = "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + app + "'";
+  bool sleeping = false;
+  for (int i = 0; i < 100 && !sleeping; ++i) {
+    sleeping = pg.query_value(count + " AND state = 'active'") == "1";
+    if (!sleeping) std::this_thread::sleep_for(50ms);
+  }
+  if (!sleeping) {
+    return ::testing::AssertionFailure() << "pg_sleep never became active; psql: "
+                                         << read_file(dir.path() / "psql.err");
+  }
+  psql.signal(SIGKILL);
+  psql.wait(5s);
+  std::string left = "1";
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (left != "0" && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(100ms);
+    left = pg.query_value(count);
+  }
+  if (left == "0") return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "the backend of the killed client is still there after 5 s";
+}
+
+TEST_F(Failure, KilledClientLeavesNoBackendBehind) {
+  // Directly, the server notices the dead client (the baseline)...
+  EXPECT_TRUE(killed_client_leaves_no_backend(pg().port(), "e2e_killed_direct"));
+  // ...and through the proxy, which must close its upstream side.
+  EXPECT_TRUE(killed_client_leaves_no_backend(proxy().port(), "e2e_killed"));
+}
+
+TEST_F(Failure, GarbageAfterStartupEndsOnlyThatConnection) {
+  auto bystander = pq_connect(proxy().conninfo());
+  RawSocket socket(proxy().port());
+  ASSERT_TRUE(socket.send_all(wire::startup_message(kStartup)));
+  ASSERT_TRUE(wire::read_until_ready(socket, 5s));
+  socket.send_all(std::string("\x01\x02garbage\xff\xff\xff\xff\x00\x00 more garbage", 30));
+  EXPECT_TRUE(closed_or_errored(socket));
+  PgResultPtr still(PQexec(bystander.get(), "SELECT 'bystander ok'"));
+  ASSERT_EQ(PQresultStatus(still.get()), PGRES_TUPLES_OK) << PQerrorMessage(bystander.get());
+  EXPECT_STREQ(PQgetvalue(still.get(), 0, 0), "bystander ok");
+}
+
+class HugeLength : public Failure, public ::testing::WithParamInterface<uint32_t> {};
+
+TEST_P(HugeLength, MessageClaimingGigabytesIsRefusedWithoutBuffering) {
+  long rss_before = resident_kb(proxy().pid());
+  RawSocket socket(proxy().port());
+  ASSERT_TRUE(socket.send_all(wire::startup_message(kStartup)));
+  ASSERT_TRUE(wire::read_until_ready(socket, 5s));
+  // The length field promises ~2 GB; a few real bytes follow, and more keep
+  // coming for a while, so a proxy that buffers "until complete" would grow.
+  socket.send_all("Q" + wire::int32_bytes(GetParam()) + "SELECT 1");
+  std::string filler(1 << 20, 'x');
+  for (int i = 0; i < 16 && socket.send_all(filler); ++i) {
+  }
+  EXPECT_TRUE(closed_or_errored(socket));
+  EXPECT_LT(resident_kb(proxy().pid()) - rss_before, 256 * 1024) << "proxy memory grew";
+}
+
+INSTANTIATE_TEST_SUITE_P(TwoGigabytes, HugeLength, ::testing::Values(0x7fffffffu, 0x80000000u));
+
+TEST_F(Failure, TlsClientHelloFirstGetsTheConnectionClosed) {
+  RawSocket socket(proxy().port());
+  socket.send_all(wire::tls_client_hello());
+  std::string received;
+  EXPECT_TRUE(socket.wait_closed(5s, &received)) << "still open 5 s after a TLS ClientHello";
+  // Whatever came back, it was not a TLS handshake record.
+  EXPECT_TRUE(received.empty() || received[0] != '\x16');
+}
+
+TEST_F(Failure, SslRequestIsAnsweredNThenTheSessionWorks) {
+  RawSocket socket(proxy().port());
+  ASSERT_TRUE(socket.send_all(wire::ssl_request()));
+  auto answer = socket.read_exact(1, 5s);
+  ASSERT_EQ(answer.status, RawSocket::ReadStatus::data);
+  EXPECT_EQ(answer.bytes, "N");
+  ASSERT_TRUE(socket.send_all(wire::startup_message(kStartup)));
+  ASSERT_TRUE(wire::read_until_ready(socket, 5s));
+  ASSERT_TRUE(socket.send_all(wire::query("SELECT 'after ssl request'")));
+  std::optional<wire::BackendMessage> row;
+  for (auto msg = wire::read_message(socket, 5s); msg && msg->type != 'Z'; msg = wire::read_message(socket, 5s)) {
+    if (msg->type == 'D') row = msg;
+  }
+  ASSERT_TRUE(row.has_value());
+  EXPECT_NE(row->body.find("after ssl request"), std::string::npos);
+
+  auto prefer = run_command({"psql", "-X", "-A", "-t", "-d", proxy().conninfo("postgres", "postgres", "sslmode=prefer"),
+                             "-c", "SELECT 'prefer ok'"},
+                            clean_pg_env(), 15s);
+  EXPECT_EQ(prefer.exit_code, 0) << prefer.err;
+  EXPECT_EQ(prefer.out, "prefer ok\n");
+
+  // The test cluster has no TLS: sslmode=require fails as it does directly.
+  auto require = [](const std::string& conninfo) {
+    return run_command({"psql", "-X", "-d", conninfo, "-c", "SELECT 1"}, clean_pg_env(), 15s);
+  };
+  auto direct = require(make_conninfo(pg().port(), "postgres", "postgres", "sslmode=require"));
+  auto proxied = require(proxy().conninfo("postgres", "postgres", "sslmode=require"));
+  EXPECT_EQ(proxied.exit_code, direct.exit_code);
+  EXPECT_EQ(mask_port(proxied.err, proxy().port()), mask_port(direct.err, pg().port()));
+}
+
+}  // namespace
+}  // namespace pgsleuth::test::e2e
