@@ -1,0 +1,37 @@
+#include <boost/json.hpp>
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "report/baseline.hpp"
+#include "report/commands.hpp"
+#include "report/findings_reader.hpp"
+#include "report/subcommand_args.hpp"
+
+namespace pgsleuth::report {
+
+int run_baseline(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  SubcommandArgs parsed;
+  try {
+    parsed = parse_subcommand_args(args, {}, "baseline");
+  } catch (const ArgError& e) {
+    fmt::print(err, "{}\n", e.what());
+    return 2;
+  }
+  Baseline baseline;
+  bool too_many = false;
+  const bool read = read_findings_strict(parsed.file, [&](const FindingRecord& record) {
+    if (record.is_request_summary()) return true;
+    baseline.insert(baseline_key(record));
+    too_many = baseline.size() > kMaxBaselineEntries;
+    return !too_many;
+  }, err);
+  if (too_many) {
+    fmt::print(err, "{}: more than {} distinct findings, too many for a baseline\n", parsed.file, kMaxBaselineEntries);
+  }
+  if (!read || too_many) return 2;
+  out << boost::json::serialize(baseline_to_json(baseline)) << '\n';
+  out.flush();
+  return 0;
+}
+
+}  // namespace pgsleuth::report

@@ -1,0 +1,140 @@
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+
+#include "report/baseline.hpp"
+#include "report/commands.hpp"
+#include "report/findings_reader.hpp"
+#include "report/renderers.hpp"
+#include "report/subcommand_args.hpp"
+
+namespace pgsleuth::report {
+namespace {
+
+constexpr size_t kMaxListed = 20;  // the short list stays short
+
+struct CheckOptions {
+  std::vector<std::string> fail_on{"n_plus_one", "duplicate_query"};
+  uint64_t max_queries = 0;  // 0 = not checked
+  std::optional<Baseline> baseline;
+};
+
+std::vector<std::string> parse_kinds(const std::string& list) {
+  std::vector<std::string> kinds;
+  if (list == "none") return kinds;
+  size_t start = 0;
+  while (start <= list.size()) {
+    const size_t comma = std::min(list.find(',', start), list.size());
+    const std::string kind = list.substr(start, comma - start);
+    if (!is_finding_kind(kind)) {
+      throw ArgError(fmt::format("pgsleuth check: --fail-on '{}': unknown kind '{}' (allowed: {}, or none)", list,
+                                 kind, fmt::join(finding_kinds(), ", ")));
+    }
+    kinds.push_back(kind);
+    start = comma + 1;
+  }
+  return kinds;
+}
+
+CheckOptions parse_options(SubcommandArgs& parsed) {
+  CheckOptions options;
+  if (parsed.flags.count("fail-on")) options.fail_on = parse_kinds(parsed.flags["fail-on"]);
+  if (parsed.flags.count("max-queries-per-request")) {
+    const std::string& text = parsed.flags["max-queries-per-request"];
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), options.max_queries);
+    if (ec != std::errc{} || end != text.data() + text.size() || options.max_queries == 0) {
+      throw ArgError(fmt::format("pgsleuth check: --max-queries-per-request '{}': must be a positive integer", text));
+    }
+  }
+  if (parsed.flags.count("baseline")) {
+    try {
+      options.baseline = load_baseline(parsed.flags["baseline"]);
+    } catch (const BadBaseline& e) {
+      throw ArgError(fmt::format("pgsleuth check: --baseline {}", e.what()));
+    }
+  }
+  return options;
+}
+
+struct Failure {
+  std::string normalized;
+  uint64_t findings = 0;
+};
+
+class CheckResult {
+ public:
+  explicit CheckResult(const CheckOptions& options) : options_(options) {}
+
+  void add(const FindingRecord& r) {
+    ++lines_;
+    if (options_.max_queries > 0 && (r.is_request_summary() || r.kind == "query_budget_exceeded") &&
+        r.count > options_.max_queries && !(r.kind == "query_budget_exceeded" && in_baseline(r))) {
+      if (over_budget_.size() < kMaxListed) {
+        over_budget_.push_back(fmt::format("request {} ({}) ran {} statements, over --max-queries-per-request {}",
+                                           r.request_id, r.route.value_or(kNoRoute), r.count, options_.max_queries));
+      }
+      ++problems_;
+    }
+    if (r.is_request_summary() || in_baseline(r)) return;
+    if (std::find(options_.fail_on.begin(), options_.fail_on.end(), r.kind) == options_.fail_on.end()) return;
+    ++problems_;
+    const BaselineKey key = baseline_key(r);
+    auto it = failures_.find(key);
+    if (it == failures_.end() && failures_.size() < kMaxListed) it = failures_.emplace(key, Failure{r.normalized}).first;
+    if (it != failures_.end()) ++it->second.findings;
+  }
+
+  int print(const std::string& file, std::ostream& out) const {
+    if (problems_ == 0) {
+      fmt::print(out, "pgsleuth check: {}: clean ({} lines; failing on {}{})\n", file, lines_,
+                 options_.fail_on.empty() ? "no kinds" : fmt::format("{}", fmt::join(options_.fail_on, ",")),
+                 options_.max_queries ? fmt::format(", more than {} statements per request", options_.max_queries) : "");
+      return 0;
+    }
+    fmt::print(out, "pgsleuth check: {}: {} problem{}{}\n", file, problems_, problems_ == 1 ? "" : "s",
+               options_.baseline ? " not in the baseline" : "");
+    for (const auto& [key, failure] : failures_) {
+      fmt::print(out, "  {} {} route {} ({} finding{}): {}\n", key.kind, key.fingerprint, key.route.value_or(kNoRoute),
+                 failure.findings, failure.findings == 1 ? "" : "s", one_line(failure.normalized, 160));
+    }
+    for (const std::string& line : over_budget_) fmt::print(out, "  {}\n", line);
+    return 1;
+  }
+
+ private:
+  bool in_baseline(const FindingRecord& r) const {
+    return options_.baseline && options_.baseline->count(baseline_key(r)) > 0;
+  }
+
+  const CheckOptions& options_;
+  std::map<BaselineKey, Failure> failures_;
+  std::vector<std::string> over_budget_;
+  uint64_t problems_ = 0;
+  uint64_t lines_ = 0;
+};
+
+}  // namespace
+
+int run_check(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  CheckOptions options;
+  SubcommandArgs parsed;
+  try {
+    parsed = parse_subcommand_args(args, {"fail-on", "max-queries-per-request", "baseline"}, "check");
+    options = parse_options(parsed);
+  } catch (const ArgError& e) {
+    fmt::print(err, "{}\n", e.what());
+    return 2;
+  }
+  CheckResult result(options);
+  const bool read = read_findings_strict(parsed.file, [&](const FindingRecord& record) {
+    result.add(record);
+    return true;
+  }, err);
+  if (!read) return 2;
+  return result.print(parsed.file, out);
+}
+
+}  // namespace pgsleuth::report

@@ -1,0 +1,80 @@
+#include "report/findings_reader.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+
+namespace pgsleuth::report {
+namespace {
+
+bool is_blank(const std::string& line) {
+  return line.find_first_not_of(" \t\r") == std::string::npos;
+}
+
+// Reads one line of at most kMaxLineBytes; a longer one is consumed to its
+// end and reported as too long.
+bool next_line(std::istream& in, std::string& line, bool& too_long) {
+  line.clear();
+  too_long = false;
+  char c;
+  bool any = false;
+  while (in.get(c)) {
+    any = true;
+    if (c == '\n') return true;
+    if (line.size() < kMaxLineBytes) {
+      line.push_back(c);
+    } else {
+      too_long = true;
+    }
+  }
+  return any;
+}
+
+}  // namespace
+
+void read_findings(const std::string& path, const std::function<bool(const FindingRecord&)>& on_record,
+                   const std::function<bool(const LineProblem&)>& on_problem) {
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) throw FileError(fmt::format("{}: cannot read findings file: {}", path, std::strerror(errno)));
+  }
+  std::istream& in = path == "-" ? std::cin : file;
+  std::string line;
+  bool too_long = false;
+  for (size_t number = 1; next_line(in, line, too_long); ++number) {
+    if (too_long) {
+      if (!on_problem({number, fmt::format("line longer than {} bytes", kMaxLineBytes)})) return;
+      continue;
+    }
+    if (is_blank(line)) continue;
+    try {
+      if (!on_record(parse_finding_line(line))) return;
+    } catch (const BadLine& e) {
+      if (!on_problem({number, e.what()})) return;
+    }
+  }
+  if (in.bad()) throw FileError(fmt::format("{}: read error: {}", path, std::strerror(errno)));
+}
+
+bool read_findings_strict(const std::string& path, const std::function<bool(const FindingRecord&)>& on_record,
+                          std::ostream& err) {
+  bool ok = true;
+  try {
+    read_findings(path, on_record, [&](const LineProblem& p) {
+      fmt::print(err, "{}:{}: {}\n", path, p.line_number, p.reason);
+      ok = false;
+      return false;
+    });
+  } catch (const FileError& e) {
+    fmt::print(err, "{}\n", e.what());
+    return false;
+  }
+  return ok;
+}
+
+}  // namespace pgsleuth::report

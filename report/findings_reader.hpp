@@ -1,0 +1,38 @@
+#pragma once
+// Reads a findings file line by line, so a file of any size is read in
+// bounded memory. Blank lines are ignored.
+
+#include <cstddef>
+#include <functional>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+
+#include "report/finding_record.hpp"
+
+namespace pgsleuth::report {
+
+// The file cannot be opened or read; what() is one line naming it.
+struct FileError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+inline constexpr size_t kMaxLineBytes = 4 * 1024 * 1024;
+
+struct LineProblem {
+  size_t line_number;  // from 1
+  std::string reason;
+};
+
+// Calls on_record for each good line and on_problem for each bad one (a line
+// longer than kMaxLineBytes is a problem too); either callback may return
+// false to stop early. Throws FileError. Path "-" reads standard input.
+void read_findings(const std::string& path, const std::function<bool(const FindingRecord&)>& on_record,
+                   const std::function<bool(const LineProblem&)>& on_problem);
+
+// For gates (check, baseline): stops at the first bad line. Prints the
+// problem (file:line: reason, or the file error) on `err` and returns false.
+bool read_findings_strict(const std::string& path, const std::function<bool(const FindingRecord&)>& on_record,
+                          std::ostream& err);
+
+}  // namespace pgsleuth::report

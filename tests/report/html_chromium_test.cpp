@@ -1,0 +1,115 @@
+// Loads the HTML report in headless Chromium (Debian's chromium package):
+// the page must render to a screenshot and its DOM must hold the report's
+// text, with hostile strings shown as text rather than run.
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "report/commands.hpp"
+#include "tests/config/temp_file.hpp"
+#include "tests/report/findings_fixture.hpp"
+
+namespace pgsleuth::report {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::finding_line;
+using testing::run;
+using testing::summary_line;
+using testing::TempFile;
+
+std::string find_chromium() {
+  for (const char* dir : {"/usr/bin", "/usr/local/bin", "/bin"}) {
+    const fs::path p = fs::path(dir) / "chromium";
+    if (fs::exists(p)) return p.string();
+  }
+  return {};
+}
+
+class ScratchDir {
+ public:
+  ScratchDir() {
+    std::random_device rd;
+    path_ = fs::temp_directory_path() / ("pgsleuth-chromium-" + std::to_string(rd()));
+    fs::create_directories(path_);
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+std::string chromium_command(const std::string& chromium, const fs::path& profile, const std::string& action,
+                             const fs::path& page) {
+  // `timeout` so a hung browser fails the test instead of hanging CI.
+  return "timeout 180 " + chromium +
+         " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking"
+         " --disable-component-update --disable-sync --disable-dev-shm-usage --user-data-dir=" +
+         profile.string() + " " + action + " --window-size=1200,900 file://" + page.string();
+}
+
+std::string read_command_output(const std::string& command) {
+  std::string output;
+  FILE* pipe = ::popen((command + " 2>/dev/null").c_str(), "r");
+  if (pipe == nullptr) return output;
+  char buffer[4096];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
+  ::pclose(pipe);
+  return output;
+}
+
+TEST(HtmlReportInChromium, RendersAndShowsTheReport) {
+  const std::string chromium = find_chromium();
+  if (chromium.empty()) {
+    GTEST_SKIP() << "chromium is not installed (apt-get install -y chromium); the CI installs it";
+  }
+  TempFile findings(finding_line({.normalized = "SELECT '<img src=x onerror=alert(1)>' FROM users WHERE id = $1"}) +
+                        finding_line({.kind = "slow_query", .severity = "medium", .fingerprint = "51075107510751a0",
+                                      .normalized = "SELECT pg_sleep($1)", .count = 1, .route = "reports#slow"}) +
+                        summary_line("req-1", "users#index", 40) + summary_line("req-2", "reports#slow", 2),
+                    ".jsonl");
+  ScratchDir dir;
+  const fs::path page = dir.path() / "report.html";
+  const auto r = run(run_report, {findings.path(), "--format", "html", "--output", page.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+
+  const fs::path png = dir.path() / "report.png";
+  const int rc = std::system(
+      (chromium_command(chromium, dir.path() / "profile-shot", "--screenshot=" + png.string(), page) + " >/dev/null 2>&1")
+          .c_str());
+  EXPECT_EQ(rc, 0);
+  ASSERT_TRUE(fs::exists(png));
+  EXPECT_GT(fs::file_size(png), 10'000u);  // a rendered page, not an empty image
+  std::ifstream in(png, std::ios::binary);
+  char magic[8] = {};
+  in.read(magic, 8);
+  EXPECT_EQ(std::string(magic + 1, 3), "PNG");
+
+  const std::string dom = read_command_output(chromium_command(chromium, dir.path() / "profile-dom", "--dump-dom", page));
+  ASSERT_FALSE(dom.empty()) << "chromium --dump-dom printed nothing";
+  for (const char* text : {"pgsleuth report", "Findings by kind and fingerprint, worst first", "n_plus_one",
+                           "slow_query", "Requests with the most statements", "Statements per request",
+                           "Statements per route", "users#index", "reports#slow", "Load the rows in one query"}) {
+    EXPECT_NE(dom.find(text), std::string::npos) << text;
+  }
+  // The hostile SQL is text in the DOM, never an element.
+  EXPECT_NE(dom.find("&lt;img src=x onerror=alert(1)&gt;"), std::string::npos);
+  EXPECT_EQ(dom.find("<img"), std::string::npos);
+  // Both charts are inline SVG with one bar per request / route.
+  size_t bars = 0;
+  for (size_t at = dom.find("class=\"bar\""); at != std::string::npos; at = dom.find("class=\"bar\"", at + 1)) ++bars;
+  EXPECT_EQ(bars, 4u);
+}
+
+}  // namespace
+}  // namespace pgsleuth::report
