@@ -1,0 +1,80 @@
+#include <gtest/gtest.h>
+
+#include "analyzer_harness.hpp"
+
+namespace pgsleuth::analyzers::testing {
+namespace {
+
+TEST(Bounds, StatementsBeyondTheCapAreCountedAndMarkTruncated) {
+  config::AnalysisSettings s;
+  s.request_summaries = true;
+  s.window.max_statements = 10;
+  s.query_budget.max_queries = 15;
+  Harness h(s);
+  for (const auto& id : numbers(20)) h.run(Stmt(select_comments_by_post(), h.conn).params({id}));
+  h.settle();
+  const auto summary = h.of_kind("request_summary");
+  ASSERT_EQ(summary.size(), 1u);
+  EXPECT_EQ(summary[0].at("count").as_uint64(), 20u);
+  EXPECT_TRUE(summary[0].at("truncated").as_bool());
+  const auto n1 = h.of_kind("n_plus_one");
+  ASSERT_EQ(n1.size(), 1u);
+  EXPECT_EQ(n1[0].at("count").as_uint64(), 10u);
+  EXPECT_TRUE(n1[0].at("truncated").as_bool());
+  const auto budget = h.of_kind("query_budget_exceeded");
+  ASSERT_EQ(budget.size(), 1u);
+  EXPECT_EQ(budget[0].at("count").as_uint64(), 20u);
+}
+
+TEST(Bounds, DistinctFingerprintsBeyondTheCapAreCountedOnly) {
+  config::AnalysisSettings s;
+  s.request_summaries = true;
+  s.window.max_fingerprints = 3;
+  Harness h(s);
+  for (int i = 0; i < 6; ++i) {
+    const auto shape = make_shape({StatementKind::Select,
+                                   "SELECT a FROM t" + std::to_string(i), {"t" + std::to_string(i)}});
+    h.run(Stmt(shape, h.conn));
+  }
+  h.settle();
+  const auto summary = h.of_kind("request_summary");
+  ASSERT_EQ(summary.size(), 1u);
+  EXPECT_EQ(summary[0].at("count").as_uint64(), 6u);
+  EXPECT_EQ(summary[0].at("distinct_fingerprints").as_uint64(), 3u);
+  EXPECT_TRUE(summary[0].at("truncated").as_bool());
+}
+
+TEST(Bounds, SampleSqlIsCutWithoutSplittingCharacters) {
+  config::AnalysisSettings s;
+  s.window.max_sample_sql_bytes = 64;
+  Harness h(s);
+  std::string long_sql = "SELECT name FROM users WHERE id = 5 /* ";
+  while (long_sql.size() < 10000) long_sql += "\xC3\xA9";  // é
+  for (int i = 0; i < 2; ++i) h.run(Stmt(select_user_by_id(), h.conn).params({"5"}).sql(long_sql));
+  h.settle();
+  const auto found = h.of_kind("duplicate_query");
+  ASSERT_EQ(found.size(), 1u);
+  const std::string sample(found[0].at("sample_sql").as_string());
+  EXPECT_LE(sample.size(), 64u);
+  EXPECT_GE(sample.size(), 60u);
+  EXPECT_EQ(sample.find("\xEF\xBF\xBD"), std::string::npos) << "cut mid-character";
+}
+
+TEST(Bounds, WindowUnderLoadStaysUsable) {
+  Harness h;
+  // A hostile client: 50k statements in one window, each with cell hashes.
+  for (int i = 0; i < 50000; ++i) {
+    h.run(Stmt(select_comments_by_post(), h.conn)
+              .params({std::to_string(i)})
+              .returns(1, {std::to_string(i + 1)}),
+          1us, 1us);
+  }
+  h.settle();
+  const auto found = h.of_kind("n_plus_one");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].at("count").as_uint64(), 10000u);  // default max_statements
+  EXPECT_TRUE(found[0].at("truncated").as_bool());
+}
+
+}  // namespace
+}  // namespace pgsleuth::analyzers::testing

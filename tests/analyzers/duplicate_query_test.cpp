@@ -1,0 +1,76 @@
+#include <gtest/gtest.h>
+
+#include "analyzer_harness.hpp"
+
+namespace pgsleuth::analyzers::testing {
+namespace {
+
+TEST(DuplicateQuery, CacheableRepeatHasSameResult) {
+  Harness h;
+  for (int i = 0; i < 3; ++i) h.run(Stmt(select_user_by_id(), h.conn).params({"5"}).result_hash(77));
+  h.settle();
+  const auto found = h.of_kind("duplicate_query");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].at("count").as_uint64(), 3u);
+  EXPECT_TRUE(found[0].at("same_result").as_bool());
+  EXPECT_EQ(found[0].at("sample_params").as_array().at(0).as_string(), "5");
+  EXPECT_EQ(found[0].at("round_trips_saved").as_uint64(), 2u);
+}
+
+TEST(DuplicateQuery, ChangedResultIsReportedAsSuch) {
+  Harness h;
+  h.run(Stmt(select_user_by_id(), h.conn).params({"5"}).result_hash(1));
+  h.run(Stmt(select_user_by_id(), h.conn).params({"5"}).result_hash(2));
+  h.settle();
+  const auto found = h.of_kind("duplicate_query");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_FALSE(found[0].at("same_result").as_bool());
+}
+
+TEST(DuplicateQuery, WriteInBetweenMakesTheReReadCorrect) {
+  Harness h;
+  h.run(Stmt(select_user_by_id(), h.conn).params({"5"}));
+  h.run(Stmt(update_users(), h.conn).params({"bob", "5"}));
+  h.run(Stmt(select_user_by_id(), h.conn).params({"5"}));
+  h.settle();
+  EXPECT_TRUE(h.of_kind("duplicate_query").empty());
+}
+
+TEST(DuplicateQuery, FailedWriteInBetweenWroteNothing) {
+  Harness h;
+  h.run(Stmt(select_user_by_id(), h.conn).params({"5"}));
+  h.run(Stmt(update_users(), h.conn).params({"bob", "5"}).failed("23505"));
+  h.run(Stmt(select_user_by_id(), h.conn).params({"5"}));
+  h.settle();
+  EXPECT_EQ(h.of_kind("duplicate_query").size(), 1u);
+}
+
+TEST(DuplicateQuery, WriteToAnotherTableDoesNotExcuseIt) {
+  Harness h;
+  h.run(Stmt(select_user_by_id(), h.conn).params({"5"}));
+  h.run(Stmt(insert_events(), h.conn).params({"login"}));
+  h.run(Stmt(select_user_by_id(), h.conn).params({"5"}));
+  h.settle();
+  EXPECT_EQ(h.of_kind("duplicate_query").size(), 1u);
+}
+
+TEST(DuplicateQuery, DifferentParametersOrWindowsAreNotDuplicates) {
+  Harness h;
+  h.run(Stmt(select_user_by_id(), h.conn).params({"5"}));
+  h.run(Stmt(select_user_by_id(), h.conn).params({"6"}));
+  h.advance(1s);
+  h.run(Stmt(select_user_by_id(), h.conn).params({"5"}));
+  h.settle();
+  EXPECT_TRUE(h.of_kind("duplicate_query").empty());
+}
+
+TEST(DuplicateQuery, SessionControlIsNeverADuplicate) {
+  Harness h;
+  const auto show = make_shape({StatementKind::SetShow, "SHOW search_path"});
+  for (int i = 0; i < 4; ++i) h.run(Stmt(show, h.conn));
+  h.settle();
+  EXPECT_TRUE(h.sink.lines.empty());
+}
+
+}  // namespace
+}  // namespace pgsleuth::analyzers::testing

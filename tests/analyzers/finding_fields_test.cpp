@@ -1,0 +1,148 @@
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "analyzer_harness.hpp"
+#include "analyzers/finding_builder.hpp"
+#include "analyzers/valid_utf8.hpp"
+
+namespace pgsleuth::analyzers::testing {
+namespace {
+
+using boost::json::kind;
+
+// Every common field of the contract with the JSON types it may take.
+void expect_common_fields(const boost::json::object& f) {
+  SCOPED_TRACE(boost::json::serialize(f));
+  const auto is = [&](const char* key, std::initializer_list<kind> kinds) {
+    ASSERT_TRUE(f.contains(key)) << key;
+    const auto k = f.at(key).kind();
+    bool ok = false;
+    for (auto want : kinds) ok = ok || k == want || (want == kind::uint64 && k == kind::int64);
+    EXPECT_TRUE(ok) << key << " has kind " << boost::json::to_string(k);
+  };
+  is("ts", {kind::string});
+  EXPECT_TRUE(std::regex_match(std::string(f.at("ts").as_string()),
+                               std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")));
+  is("kind", {kind::string});
+  is("severity", {kind::string});
+  EXPECT_TRUE(std::regex_match(std::string(f.at("severity").as_string()),
+                               std::regex("critical|high|medium|low")));
+  is("fingerprint", {kind::string, kind::null});
+  if (f.at("fingerprint").is_string()) {
+    EXPECT_TRUE(std::regex_match(std::string(f.at("fingerprint").as_string()),
+                                 std::regex("[0-9a-f]{16}")));
+  }
+  is("normalized", {kind::string, kind::null});
+  is("sample_sql", {kind::string, kind::null});
+  is("sample_params", {kind::array, kind::null});
+  is("count", {kind::uint64});
+  is("request_id", {kind::string, kind::null});
+  is("request_source", {kind::string, kind::null});
+  is("route", {kind::string, kind::null});
+  is("connection_id", {kind::uint64});
+  is("database", {kind::string});
+  is("user", {kind::string});
+  is("application_name", {kind::string});
+  is("client_addr", {kind::string});
+  is("tables", {kind::array});
+  is("message", {kind::string});
+  is("suggestion", {kind::string});
+  is("suppressed_since_last", {kind::uint64});
+  is("truncated", {kind::bool_});
+}
+
+TEST(FindingFields, EveryKindCarriesEveryCommonField) {
+  config::AnalysisSettings s;
+  s.query_budget.max_queries = 15;
+  s.connection_churn.min_connections = 2;
+  Harness h(s);
+  const auto star = make_shape(
+      {StatementKind::Select, "SELECT * FROM posts", {"posts"}, {}, false, true});
+  h.run(Stmt(star, h.conn).returns(2000, numbers(10)));
+  for (const auto& id : numbers(6)) h.run(Stmt(select_comments_by_post(), h.conn).params({id}));
+  for (int i = 0; i < 2; ++i) h.run(Stmt(select_user_by_id(), h.conn).params({"1"}), 100us, 120ms);
+  for (const auto& id : numbers(6)) h.run(Stmt(insert_events(), h.conn).params({id}));
+  h.settle();
+  for (uint64_t c = 10; c < 12; ++c) {
+    const auto conn = make_conn(c);
+    h.analyzer->on_connection_opened(conn, h.now);
+    h.advance(5ms);
+    h.analyzer->on_connection_closed(conn, h.now);
+  }
+  for (const char* kind : {"n_plus_one", "duplicate_query", "unbatched_write", "unbounded_select",
+                           "select_star", "slow_query", "query_budget_exceeded",
+                           "connection_churn"}) {
+    const auto found = h.of_kind(kind);
+    ASSERT_EQ(found.size(), 1u) << kind;
+    expect_common_fields(found[0]);
+  }
+  EXPECT_EQ(h.analyzer->stats().findings, 8u);
+}
+
+TEST(FindingFields, SeverityFollowsImpact) {
+  Harness h;
+  for (const auto& id : numbers(5)) h.run(Stmt(select_comments_by_post(), h.conn).params({id}));
+  h.advance(1s);
+  for (const auto& id : numbers(60)) h.run(Stmt(select_user_by_id(), h.conn).params({id}));
+  h.advance(1s);
+  // Few repeats but a lot of server time.
+  for (const auto& id : numbers(5)) h.run(Stmt(select_posts(), h.conn).params({id}), 100us, 60ms);
+  h.settle();
+  const auto found = h.of_kind("n_plus_one");
+  ASSERT_EQ(found.size(), 3u);
+  EXPECT_EQ(found[0].at("severity").as_string(), "low");
+  EXPECT_EQ(found[1].at("severity").as_string(), "critical");
+  EXPECT_EQ(found[2].at("severity").as_string(), "high");
+}
+
+TEST(FindingFields, RequestSummaryLine) {
+  config::AnalysisSettings s;
+  s.request_summaries = true;
+  Harness h(s);
+  h.run(Stmt(select_posts(), h.conn).params({"1"}).returns(3).trace("t-1", "posts#index"));
+  h.run(Stmt(select_user_by_id(), h.conn).params({"2"}).returns(1).trace("t-1"));
+  h.settle();
+  const auto summaries = h.of_kind("request_summary");
+  ASSERT_EQ(summaries.size(), 1u);
+  const auto& r = summaries[0];
+  EXPECT_EQ(r.at("request_id").as_string(), "t-1");
+  EXPECT_EQ(r.at("request_source").as_string(), "traceparent");
+  EXPECT_EQ(r.at("route").as_string(), "posts#index");
+  EXPECT_EQ(r.at("count").as_uint64(), 2u);
+  EXPECT_EQ(r.at("rows").as_uint64(), 4u);
+  EXPECT_EQ(r.at("distinct_fingerprints").as_uint64(), 2u);
+  EXPECT_NEAR(r.at("db_time_ms").as_double(), 0.4, 1e-9);
+  EXPECT_TRUE(r.at("ts").is_string());
+  EXPECT_EQ(r.at("database").as_string(), "shop");
+}
+
+TEST(FindingFields, NoSummariesUnlessAskedFor) {
+  Harness h;
+  h.run(Stmt(select_posts(), h.conn).params({"1"}));
+  h.settle();
+  EXPECT_TRUE(h.sink.lines.empty());
+}
+
+TEST(FindingFields, Rfc3339InUtcWithMilliseconds) {
+  const WallTime t = WallTime{} + std::chrono::seconds(1700000000) + std::chrono::milliseconds(7);
+  EXPECT_EQ(rfc3339(t), "2023-11-14T22:13:20.007Z");
+}
+
+TEST(FindingFields, InvalidUtf8FromTheWireIsReplaced) {
+  EXPECT_EQ(valid_utf8("ok \xC3\xA9"), "ok \xC3\xA9");
+  EXPECT_EQ(valid_utf8("bad \xFF end"), "bad \xEF\xBF\xBD end");
+  EXPECT_EQ(valid_utf8("\xE2\x82"), "\xEF\xBF\xBD\xEF\xBF\xBD");
+  Harness h;
+  for (int i = 0; i < 2; ++i) {
+    h.run(Stmt(select_user_by_id(), h.conn).params({"\xFF"}).sql("SELECT 'caf\xE9'"));
+  }
+  h.settle();
+  const auto found = h.of_kind("duplicate_query");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].at("sample_sql").as_string(), "SELECT 'caf\xEF\xBF\xBD'");
+  EXPECT_EQ(found[0].at("sample_params").as_array()[0].as_string(), "\xEF\xBF\xBD");
+}
+
+}  // namespace
+}  // namespace pgsleuth::analyzers::testing

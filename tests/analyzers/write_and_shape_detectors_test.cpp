@@ -1,0 +1,123 @@
+#include <gtest/gtest.h>
+
+#include "analyzer_harness.hpp"
+
+namespace pgsleuth::analyzers::testing {
+namespace {
+
+TEST(UnbatchedWrite, RowByRowInsertsAreFound) {
+  Harness h;
+  for (const auto& v : numbers(6)) h.run(Stmt(insert_events(), h.conn).params({v}));
+  h.settle();
+  const auto found = h.of_kind("unbatched_write");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].at("count").as_uint64(), 6u);
+  EXPECT_EQ(found[0].at("distinct_params").as_uint64(), 6u);
+  EXPECT_EQ(found[0].at("tables").as_array().at(0).as_string(), "events");
+  EXPECT_NE(std::string(found[0].at("suggestion").as_string()).find("unnest"), std::string::npos);
+}
+
+TEST(UnbatchedWrite, BelowThresholdOrSameParametersIsNot) {
+  Harness h;
+  for (const auto& v : numbers(4)) h.run(Stmt(insert_events(), h.conn).params({v}));
+  h.advance(1s);
+  for (int i = 0; i < 6; ++i) h.run(Stmt(insert_events(), h.conn).params({"same"}));
+  h.settle();
+  EXPECT_TRUE(h.of_kind("unbatched_write").empty());
+}
+
+TEST(UnboundedSelect, ManyRowsWithoutLimit) {
+  Harness h;
+  h.run(Stmt(select_posts(), h.conn).params({"1"}).returns(5000));
+  h.settle();
+  const auto found = h.of_kind("unbounded_select");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].at("rows").as_uint64(), 5000u);
+  EXPECT_EQ(found[0].at("bytes").as_uint64(), 5000u * 16);
+}
+
+TEST(UnboundedSelect, LimitAggregateOrFewRowsIsNot) {
+  Harness h;
+  const auto limited = make_shape(
+      {StatementKind::Select, "SELECT id FROM posts LIMIT $1", {"posts"}, {}, true});
+  const auto aggregate = make_shape({StatementKind::Select, "SELECT count(*) FROM posts",
+                                     {"posts"}, {}, false, false, true});
+  h.run(Stmt(limited, h.conn).params({"5000"}).returns(5000));
+  h.run(Stmt(aggregate, h.conn).returns(1));
+  h.run(Stmt(select_posts(), h.conn).params({"1"}).returns(999));
+  h.settle();
+  EXPECT_TRUE(h.of_kind("unbounded_select").empty());
+}
+
+TEST(SelectStar, OncePerFingerprintPerProcess) {
+  Harness h;
+  const auto star = make_shape(
+      {StatementKind::Select, "SELECT * FROM accounts WHERE id = $1", {"accounts"}, {}, false, true});
+  h.run(Stmt(star, h.conn).params({"1"}));
+  h.settle();
+  h.run(Stmt(star, h.conn).params({"2"}));
+  h.settle();
+  const auto found = h.of_kind("select_star");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].at("severity").as_string(), "low");
+}
+
+TEST(SelectStar, CatalogStarIsDriverNoise) {
+  Harness h;
+  const auto star = make_shape({StatementKind::Select, "SELECT * FROM pg_catalog.pg_type",
+                                {"pg_catalog.pg_type"}, {}, false, true});
+  h.run(Stmt(star, h.conn));
+  h.settle();
+  EXPECT_TRUE(h.of_kind("select_star").empty());
+}
+
+TEST(SlowQuery, AtOrAboveThresholdWithDuration) {
+  Harness h;
+  h.run(Stmt(select_user_by_id(), h.conn).params({"1"}), 100us, 250ms);
+  h.run(Stmt(select_user_by_id(), h.conn).params({"2"}), 100us, 99ms);
+  h.settle();
+  const auto found = h.of_kind("slow_query");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].at("count").as_uint64(), 1u);
+  EXPECT_DOUBLE_EQ(found[0].at("duration_ms").as_double(), 250.0);
+  EXPECT_EQ(found[0].at("sample_params").as_array().at(0).as_string(), "1");
+}
+
+TEST(SlowQuery, SlowCommitIsSessionControlAndNeverAFinding) {
+  Harness h;
+  h.run(Stmt(begin_shape(), h.conn).tx('I', 'T'));
+  h.run(Stmt(commit_shape(), h.conn).tx('T', 'I'), 100us, 500ms);
+  h.settle();
+  EXPECT_TRUE(h.of_kind("slow_query").empty());
+}
+
+TEST(QueryBudget, WindowWithTooManyStatementsNamesTheTopOnes) {
+  config::AnalysisSettings s;
+  s.query_budget.max_queries = 10;
+  Harness h(s);
+  for (const auto& id : numbers(7)) h.run(Stmt(select_user_by_id(), h.conn).params({id}));
+  for (const auto& id : numbers(3)) h.run(Stmt(insert_events(), h.conn).params({id}));
+  h.settle();
+  const auto found = h.of_kind("query_budget_exceeded");
+  ASSERT_EQ(found.size(), 1u);
+  const auto& f = found[0];
+  EXPECT_EQ(f.at("count").as_uint64(), 10u);
+  EXPECT_EQ(f.at("fingerprint").as_string(), select_user_by_id()->fingerprint_hex);
+  const auto& top = f.at("top").as_array();
+  ASSERT_EQ(top.size(), 2u);
+  EXPECT_EQ(top[0].at("count").as_uint64(), 7u);
+  EXPECT_EQ(top[1].at("count").as_uint64(), 3u);
+  EXPECT_TRUE(f.at("db_time_ms").is_double());
+}
+
+TEST(QueryBudget, UnderBudgetIsNot) {
+  config::AnalysisSettings s;
+  s.query_budget.max_queries = 10;
+  Harness h(s);
+  for (const auto& id : numbers(9)) h.run(Stmt(insert_events(), h.conn).params({id}));
+  h.settle();
+  EXPECT_TRUE(h.of_kind("query_budget_exceeded").empty());
+}
+
+}  // namespace
+}  // namespace pgsleuth::analyzers::testing
