@@ -63,6 +63,7 @@ void RequestWindow::add(const AnalyzedStatement& stmt) {
   if (!first_conn_) first_conn_ = stmt.conn;
   if (!route_ && stmt.route) route_ = stmt.route;
 
+  if (!stmt.shape) return;  // nothing to group it by; counted above
   const auto group_index = group_for(stmt);
   if (!group_index || records_.size() >= settings_->window.max_statements) {
     truncated_ = true;  // counted above, not tracked
@@ -88,7 +89,6 @@ void RequestWindow::add(const AnalyzedStatement& stmt) {
 }
 
 std::optional<uint32_t> RequestWindow::group_for(const AnalyzedStatement& stmt) {
-  if (!stmt.shape) return std::nullopt;
   const auto found = group_by_fingerprint_.find(stmt.shape->fingerprint);
   if (found != group_by_fingerprint_.end()) return found->second;
   if (groups_.size() >= settings_->window.max_fingerprints) return std::nullopt;

@@ -95,7 +95,11 @@ void WindowManager::append(RequestWindow& window, const AnalyzedStatement& stmt)
   } else {
     by_connection_[connection_id(stmt)] = window.seq();
   }
-  if (auto at = deadline_of(window)) deadlines_.push(Deadline{*at, window.seq()});
+  // One timer entry per window: deadlines only move later, so tick re-arms
+  // an entry that fires early instead of pushing one per statement.
+  if (window.statement_count() == 1) {
+    if (auto at = deadline_of(window)) deadlines_.push(Deadline{*at, window.seq()});
+  }
 }
 
 std::optional<SteadyTime> WindowManager::deadline_of(const RequestWindow& window) {
@@ -113,7 +117,13 @@ void WindowManager::tick(SteadyTime now) {
     const Deadline due = deadlines_.top();
     deadlines_.pop();
     const RequestWindow* window = find(due.seq);
-    if (window && deadline_of(*window) == due.at) close(due.seq, now);
+    if (!window) continue;  // already ended by a statement or a close
+    const SteadyTime at = *deadline_of(*window);
+    if (at < now) {
+      close(due.seq, now);
+    } else {
+      deadlines_.push(Deadline{at, due.seq});
+    }
   }
 }
 

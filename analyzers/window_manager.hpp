@@ -51,7 +51,8 @@ class WindowManager {
   std::map<uint64_t, std::unique_ptr<RequestWindow>> windows_;  // by seq: oldest first
   std::unordered_map<std::string, uint64_t> by_trace_;
   std::unordered_map<uint64_t, uint64_t> by_connection_;        // tx or idle-gap window
-  // Lazy timer: an entry is stale when its window moved on since it was pushed.
+  // Timer: at most one entry per open idle-gap or traceparent window, never
+  // later than its real deadline; stale entries of ended windows are skipped.
   std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> deadlines_;
 };
 

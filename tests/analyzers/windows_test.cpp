@@ -77,6 +77,31 @@ TEST(Windows, IdleGapWindowIsClosedByTickWithoutANewStatement) {
   EXPECT_EQ(summaries[0].at("count").as_uint64(), 2u);
 }
 
+TEST(Windows, TicksDuringABusyWindowDoNotEndIt) {
+  Harness h(with_summaries());
+  for (int i = 0; i < 10; ++i) {
+    h.run(Stmt(select_user_by_id(), h.conn).params({std::to_string(i)}), 60ms);
+    h.tick();
+  }
+  EXPECT_TRUE(h.sink.lines.empty());
+  h.settle();
+  const auto summaries = h.of_kind("request_summary");
+  ASSERT_EQ(summaries.size(), 1u);
+  EXPECT_EQ(summaries[0].at("count").as_uint64(), 10u);
+}
+
+TEST(Windows, StatementWithoutShapeStillCounts) {
+  Harness h(with_summaries());
+  AnalyzedStatement bare = Stmt(select_user_by_id(), h.conn).at(h.now);
+  bare.shape.reset();
+  h.analyzer->on_statement(std::move(bare));
+  h.settle();
+  const auto summaries = h.of_kind("request_summary");
+  ASSERT_EQ(summaries.size(), 1u);
+  EXPECT_EQ(summaries[0].at("count").as_uint64(), 1u);
+  EXPECT_FALSE(summaries[0].at("truncated").as_bool());
+}
+
 TEST(Windows, IdleGapSplitsRequestsOnOneConnection) {
   Harness h(with_summaries());
   h.run(Stmt(select_user_by_id(), h.conn).params({"1"}), 150ms);
