@@ -26,6 +26,12 @@ std::string_view string_member(const json::object& o, std::string_view key) {
   return v && v->is_string() ? std::string_view(v->as_string()) : std::string_view();
 }
 
+// A RangeVar, wrapped as a node or (in fields typed RangeVar) bare.
+const json::object* range_var(const json::value* v) {
+  if (const auto* rv = node_fields(v, "RangeVar")) return rv;
+  return v && v->is_object() && v->as_object().contains("relname") ? &v->as_object() : nullptr;
+}
+
 std::string range_var_name(const json::object& rv) {
   std::string name;
   for (const auto* part : {"catalogname", "schemaname"}) {
@@ -130,6 +136,10 @@ class FactsWalker {
     if (v.is_array()) {
       for (const auto& item : v.as_array()) value(item);
     } else if (v.is_object()) {
+      if (v.as_object().contains("relname")) {  // a bare RangeVar
+        add(facts_.tables_read, range_var_name(v.as_object()));
+        return;
+      }
       for (const auto& [key, member] : v.as_object()) {
         if (is_node_name(key) && member.is_object()) {
           node(key, member.as_object());
@@ -166,16 +176,20 @@ class FactsWalker {
     const json::value* target = nullptr;
     if (type.ends_with("Stmt") && type != "SelectStmt") target = f.if_contains("relation");
     const bool target_is_read = type == "CopyStmt" && !f.contains("is_from");
+    // CTEs first, so tables come out in the order they are written.
+    const json::value* with = f.if_contains("withClause");
+    if (with) value(*with);
     for (const auto& [key, member] : f) {
+      if (&member == with) continue;
       if (&member == target) {
-        if (const auto* rv = node_fields(target, "RangeVar")) {
+        if (const auto* rv = range_var(target)) {
           add(target_is_read ? facts_.tables_read : facts_.tables_written, range_var_name(*rv));
           continue;
         }
       }
       if (type == "TruncateStmt" && key == "relations" && member.is_array()) {
         for (const auto& r : member.as_array()) {
-          if (const auto* rv = node_fields(&r, "RangeVar")) add(facts_.tables_written, range_var_name(*rv));
+          if (const auto* rv = range_var(&r)) add(facts_.tables_written, range_var_name(*rv));
         }
         continue;
       }

@@ -22,6 +22,7 @@ namespace pgsleuth::fingerprint {
 struct ConstantSlot {
   uint32_t first_token = 0;
   uint32_t last_token = 0;  // first_token, or first_token + 1 for "- <number>"
+  uint32_t number = 0;      // its $n; constants are reported in $n order
   bool fixed = false;       // a keyword or identifier libpg_query made a constant
   std::string fixed_value;  // its value (the same for every statement of the key)
 };

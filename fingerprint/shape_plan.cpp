@@ -49,12 +49,11 @@ std::string render_normalized(const StatementTokens& st, const ShapeEntry& entry
   std::string out;
   out.reserve(st.text.size() + 4 * entry.slots.size());
   size_t copied = 0;
-  uint32_t n = entry.first_number;
   for (const auto& slot : entry.slots) {
     const size_t begin = st.tokens[slot.first_token].begin - st.base;
     out.append(st.text, copied, begin - copied);
     out += '$';
-    fmt::format_to(std::back_inserter(out), "{}", n++);
+    fmt::format_to(std::back_inserter(out), "{}", slot.number);
     copied = st.tokens[slot.last_token].end - st.base;
   }
   out.append(st.text, copied);
@@ -62,15 +61,15 @@ std::string render_normalized(const StatementTokens& st, const ShapeEntry& entry
 }
 
 std::vector<std::string> render_constants(const StatementTokens& st, const ShapeEntry& entry) {
-  std::vector<std::string> out;
-  out.reserve(entry.slots.size());
+  std::vector<std::string> out(entry.slots.size());
   for (const auto& slot : entry.slots) {
+    std::string& value = out[slot.number - entry.first_number];  // slots cover each $n once
     if (slot.fixed) {
-      out.push_back(slot.fixed_value);
+      value = slot.fixed_value;
     } else if (slot.last_token != slot.first_token) {
-      out.push_back("-" + std::string(st.token_text(slot.last_token)));
+      value = "-" + std::string(st.token_text(slot.last_token));
     } else {
-      out.push_back(literal_value(st.token_text(slot.last_token), st.tokens[slot.last_token].literal));
+      value = literal_value(st.token_text(slot.last_token), st.tokens[slot.last_token].literal);
     }
   }
   return out;
@@ -81,16 +80,15 @@ std::optional<std::vector<ConstantSlot>> slots_from_spans(const StatementTokens&
   std::vector<ConstantSlot> slots;
   uint32_t k = 0;
   const auto n = static_cast<uint32_t>(st.tokens.size());
-  for (size_t s = 0; s < slow.spans.size(); ++s) {
-    const auto& span = slow.spans[s];
+  for (const auto& span : slow.spans) {
     while (k < n && st.tokens[k].begin - st.base < span.begin) ++k;
     if (k >= n || st.tokens[k].begin - st.base != span.begin) return std::nullopt;
-    ConstantSlot slot{k, k, false, {}};
+    ConstantSlot slot{k, k, span.number, false, {}};
     const Token& t = st.tokens[k];
     if (t.end - st.base == span.end) {
       if (t.kind != TokenKind::Literal) {
         slot.fixed = true;
-        slot.fixed_value = slow.constants.at(s);
+        slot.fixed_value = slow.constants.at(span.number - slow.first_number);
       }
     } else if (st.token_text(k) == "-" && k + 1 < n && is_number(st.tokens[k + 1].literal) &&
                st.tokens[k + 1].end - st.base == span.end) {

@@ -1,6 +1,7 @@
 #include "fingerprint/slow_constants.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include <boost/json.hpp>
@@ -75,6 +76,14 @@ size_t token_at(const std::vector<PgToken>& tokens, int32_t location) {
                                                      : tokens.size();
 }
 
+// "$123" at normalized[j], or empty.
+std::string_view param_at(std::string_view normalized, size_t j) {
+  if (j >= normalized.size() || normalized[j] != '$') return {};
+  size_t e = j + 1;
+  while (e < normalized.size() && std::isdigit(static_cast<unsigned char>(normalized[e]))) ++e;
+  return e > j + 1 ? normalized.substr(j, e - j) : std::string_view();
+}
+
 // A constant written in the text: a number with its unary minus, NULL, ALL...
 std::string as_written(std::string_view text, const std::vector<PgToken>& tokens, size_t k) {
   if (k >= tokens.size()) return std::string();
@@ -117,39 +126,47 @@ bool align_normalized(std::string_view text, std::string_view normalized,
                       std::vector<ConstantSpan>& spans) {
   spans.clear();
   size_t i = 0, j = 0;
-  uint32_t next = first_number;
   for (size_t k = 0; k < tokens.size(); ++k) {
     const auto start = static_cast<size_t>(tokens[k].start);
     const std::string_view gap = text.substr(i, start - i);
     if (normalized.substr(j, gap.size()) != gap) return false;
     j += gap.size();
-    const std::string repl = "$" + std::to_string(next);
     const std::string_view tok = token_text(text, tokens[k]);
-    const bool replaced = normalized.substr(j, repl.size()) == repl && tok != repl &&
-                          (j + repl.size() == normalized.size() ||
-                           !std::isdigit(static_cast<unsigned char>(normalized[j + repl.size()])));
-    if (replaced) {
+    const std::string_view param = param_at(normalized, j);
+    uint32_t number = 0;
+    if (!param.empty()) std::from_chars(param.data() + 1, param.data() + param.size(), number);
+    // A $n that is not this token's own text: normalize put it there.
+    if (!param.empty() && param != tok && number >= first_number) {
       // A negative number is the one constant spanning two tokens.
       if (tok == "-" && k + 1 < tokens.size()) ++k;
-      spans.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(tokens[k].end)});
-      j += repl.size();
-      ++next;
+      spans.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(tokens[k].end), number});
+      j += param.size();
     } else {
       if (normalized.substr(j, tok.size()) != tok) return false;
       j += tok.size();
     }
     i = static_cast<size_t>(tokens[k].end);
   }
-  return normalized.substr(j) == text.substr(i);
+  if (normalized.substr(j) != text.substr(i)) return false;
+  // Every number from first_number on, each once.
+  std::vector<bool> seen(spans.size(), false);
+  for (const auto& s : spans) {
+    const uint32_t idx = s.number - first_number;
+    if (idx >= seen.size() || seen[idx]) return false;
+    seen[idx] = true;
+  }
+  return true;
 }
 
 std::vector<std::string> values_at_spans(const ConstantValues& values, std::string_view text,
                                          const std::vector<PgToken>& tokens,
                                          const std::vector<ConstantSpan>& spans) {
-  std::vector<std::string> out;
-  out.reserve(spans.size());
+  std::vector<std::string> out(spans.size());
+  const uint32_t first = spans.empty() ? 0 : std::min_element(spans.begin(), spans.end(), [](auto& a, auto& b) {
+    return a.number < b.number;
+  })->number;
   for (const auto& span : spans) {
-    out.push_back(value_at(values, text, tokens, static_cast<int32_t>(span.begin)));
+    out[span.number - first] = value_at(values, text, tokens, static_cast<int32_t>(span.begin));
   }
   return out;
 }

@@ -31,6 +31,7 @@ bool align_normalized(std::string_view text, std::string_view normalized,
                       const std::vector<PgToken>& tokens, uint32_t first_number,
                       std::vector<ConstantSpan>& spans);
 
+// Values in $n order.
 std::vector<std::string> values_at_spans(const ConstantValues& values, std::string_view text,
                                          const std::vector<PgToken>& tokens,
                                          const std::vector<ConstantSpan>& spans);

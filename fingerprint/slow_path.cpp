@@ -66,6 +66,21 @@ json::value parse_tree(const std::string& z) {
   return stmt;
 }
 
+void add_piece(std::string_view sql, size_t begin, size_t end, bool skip_comment_only,
+               std::vector<std::pair<size_t, size_t>>& pieces) {
+  const auto piece = trim_sql_space(sql, begin, end);
+  if (piece.first >= piece.second) return;
+  // The scanner split can yield comment-only pieces; the server skips those.
+  std::vector<PgToken> tokens;
+  if (skip_comment_only && pg_scan_tokens(std::string(sql.substr(piece.first, piece.second - piece.first)), tokens) &&
+      std::all_of(tokens.begin(), tokens.end(), [](const PgToken& t) {
+        return t.type == pg_token::kSqlComment || t.type == pg_token::kCComment;
+      })) {
+    return;
+  }
+  pieces.push_back(piece);
+}
+
 }  // namespace
 
 std::string fingerprint_hex(uint64_t fingerprint) { return fmt::format("{:016x}", fingerprint); }
@@ -113,20 +128,17 @@ std::vector<std::pair<size_t, size_t>> split_statements_slow(std::string_view sq
     const auto whole = trim_sql_space(sql, 0, sql.size());
     if (whole.first < whole.second) pieces.push_back(whole);
   } else {
-    std::vector<PgToken> tokens;
+    size_t covered = 0;
     for (int i = 0; i < split.n_stmts; ++i) {
       const size_t begin = static_cast<size_t>(split.stmts[i]->stmt_location);
       const size_t len = static_cast<size_t>(split.stmts[i]->stmt_len);
-      const auto piece = trim_sql_space(sql, begin, len == 0 ? sql.size() : begin + len);
-      if (piece.first >= piece.second) continue;
-      // The scanner split can yield comment-only pieces; the server skips those.
-      if (!by_parser && pg_scan_tokens(z.substr(piece.first, piece.second - piece.first), tokens) &&
-          std::all_of(tokens.begin(), tokens.end(), [](const PgToken& t) {
-            return t.type == pg_token::kSqlComment || t.type == pg_token::kCComment;
-          })) {
-        continue;
-      }
-      pieces.push_back(piece);
+      covered = len == 0 ? sql.size() : begin + len;
+      add_piece(sql, begin, covered, !by_parser, pieces);
+    }
+    // libpg_query's scanner split leaves out a last statement with no ';' after it.
+    if (!by_parser && covered < sql.size()) {
+      const size_t after = sql.find(';', covered);
+      add_piece(sql, after == std::string_view::npos ? covered : after + 1, sql.size(), true, pieces);
     }
   }
   pg_query_free_split_result(split);

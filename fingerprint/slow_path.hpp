@@ -15,11 +15,12 @@ namespace pgsleuth::fingerprint {
 struct ConstantSpan {
   uint32_t begin = 0;  // byte range in the statement text replaced by $n
   uint32_t end = 0;
+  uint32_t number = 0;  // the $n that replaced it (not always in text order)
 };
 
 struct SlowStatement {
   StatementShape shape;
-  std::vector<std::string> constants;
+  std::vector<std::string> constants;  // in $n order
   // Where pg_query_normalize put each $n; only when `spans_known` (the
   // normalized text could be aligned with the original token by token).
   std::vector<ConstantSpan> spans;

@@ -150,6 +150,7 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_tags(std::
     if (rest.empty()) break;
     if (rest.front() != ',') return std::nullopt;
     rest = trim(rest.substr(1));
+    if (rest.empty()) return std::nullopt;  // trailing comma
   }
   return tags;
 }

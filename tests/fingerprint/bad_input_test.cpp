@@ -1,0 +1,84 @@
+// Bad input never crashes, never takes unbounded time, and still gets a
+// stable fingerprint.
+
+#include <gtest/gtest.h>
+
+#include "fingerprint/fingerprinter.hpp"
+
+namespace pgsleuth::fingerprint {
+namespace {
+
+TEST(BadInput, UnparsableTextGetsStableFallbackFingerprint) {
+  Fingerprinter fp;
+  const auto a = fp.analyze("SELEC * FROM t WHERE id = 5");
+  const auto b = fp.analyze("SELEC * FROM t WHERE id = 6");
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_FALSE(a[0].shape->parsed);
+  EXPECT_EQ(a[0].shape->facts.kind, StatementKind::Unknown);
+  EXPECT_EQ(a[0].shape->fingerprint_hex.size(), 16u);
+  EXPECT_EQ(a[0].shape->normalized, "SELEC * FROM t WHERE id = $1");
+  EXPECT_EQ(a[0].shape->fingerprint, b[0].shape->fingerprint);
+  EXPECT_NE(a[0].shape->fingerprint, fp.analyze("SELEC * FROM u WHERE id = 6")[0].shape->fingerprint);
+}
+
+TEST(BadInput, DeepNestingHitsLibpgQueryStackLimitCleanly) {
+  Fingerprinter fp;
+  const std::string sql = "SELECT " + std::string(10000, '(') + "1" + std::string(10000, ')');
+  const auto r = fp.analyze(sql);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_FALSE(r[0].shape->parsed);
+  EXPECT_EQ(fp.analyze(sql)[0].shape->fingerprint, r[0].shape->fingerprint);
+}
+
+TEST(BadInput, OneMegabyteStatements) {
+  Fingerprinter fp;
+  std::string in_list = "SELECT id FROM t WHERE id IN (0";
+  while (in_list.size() < (1u << 20)) in_list += ", 12345";
+  in_list += ")";
+  const auto r = fp.analyze(in_list);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_TRUE(r[0].shape->parsed);
+  EXPECT_GT(r[0].constants.size(), 100000u);
+
+  const std::string garbage(1u << 20, 'x');
+  const auto g = fp.analyze("SELECT " + garbage + " FROM");
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_FALSE(g[0].shape->parsed);
+
+  const std::string long_string = "SELECT '" + std::string(1u << 20, 'a') + "'";
+  const auto s = fp.analyze(long_string);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].constants.at(0).size(), 1u << 20);
+}
+
+TEST(BadInput, InvalidUtf8AndNulBytes) {
+  Fingerprinter fp;
+  const auto r = fp.analyze("SELECT '\xff\xfe' FROM t WHERE \xc3 = 1");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].shape->fingerprint_hex.size(), 16u);
+
+  const std::string with_nul("SELECT 1\0; DROP TABLE t", 23);
+  for (const auto& res : {fp.analyze(with_nul), fp.analyze_uncached(with_nul)}) {
+    ASSERT_EQ(res.size(), 1u);
+    EXPECT_FALSE(res[0].shape->parsed);
+    EXPECT_EQ(res[0].text, with_nul);
+  }
+  EXPECT_EQ(fp.analyze(with_nul)[0].shape->fingerprint, fp.analyze(with_nul)[0].shape->fingerprint);
+}
+
+TEST(BadInput, UnterminatedThingsFallBackWithoutCrashing) {
+  Fingerprinter fp;
+  for (const std::string_view sql :
+       {"SELECT 'open", "SELECT $$open", "SELECT /* open", "SELECT \"open", "SELECT E'\\", ";;;", "'",
+        "SELECT 1; SELEC 2", "\xff\xff\xff"}) {
+    const auto fast = fp.analyze(sql);
+    const auto slow = fp.analyze_uncached(sql);
+    ASSERT_EQ(fast.size(), slow.size()) << sql;
+    for (size_t i = 0; i < fast.size(); ++i) {
+      EXPECT_EQ(fast[i].shape->fingerprint, slow[i].shape->fingerprint) << sql;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace pgsleuth::fingerprint
