@@ -1,0 +1,182 @@
+#include "admin/admin_server.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json/serialize.hpp>
+#include <fmt/format.h>
+
+#include <optional>
+#include <thread>
+
+#include "config/host_port.hpp"
+
+namespace pgsleuth::admin {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+struct Shared {
+  Handlers handlers;
+  AdminLimits limits;
+  size_t active = 0;  // only touched on the admin thread
+};
+
+http::response<http::string_body> respond(const Shared& shared, const http::request<http::string_body>& req) {
+  http::response<http::string_body> res;
+  res.version(req.version());
+  res.keep_alive(req.keep_alive());
+  res.set(http::field::server, "pgsleuth");
+  const auto reply = [&](http::status status, std::string_view type, std::string body) {
+    res.result(status);
+    res.set(http::field::content_type, type);
+    res.body() = std::move(body);
+  };
+  std::string_view target(req.target().data(), req.target().size());
+  target = target.substr(0, target.find('?'));
+
+  if (req.method() != http::verb::get) {
+    res.set(http::field::allow, "GET");
+    reply(http::status::method_not_allowed, "text/plain; charset=utf-8", "only GET\n");
+  } else {
+    try {
+      if (target == "/metrics" && shared.handlers.metrics) {
+        reply(http::status::ok, "text/plain; version=0.0.4; charset=utf-8", shared.handlers.metrics());
+      } else if (target == "/findings" && shared.handlers.findings) {
+        reply(http::status::ok, "application/json", boost::json::serialize(shared.handlers.findings()));
+      } else if (target == "/requests" && shared.handlers.requests) {
+        reply(http::status::ok, "application/json", boost::json::serialize(shared.handlers.requests()));
+      } else if (target == "/healthz") {
+        reply(http::status::ok, "text/plain; charset=utf-8", "ok");
+      } else {
+        reply(http::status::not_found, "text/plain; charset=utf-8", "not found\n");
+      }
+    } catch (const std::exception& e) {
+      reply(http::status::internal_server_error, "text/plain; charset=utf-8", fmt::format("error: {}\n", e.what()));
+    }
+  }
+  res.prepare_payload();
+  return res;
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, std::shared_ptr<Shared> shared)
+      : stream_(std::move(socket)), buffer_(shared->limits.max_request_bytes), shared_(std::move(shared)) {
+    ++shared_->active;
+  }
+  ~Session() { --shared_->active; }
+
+  void read() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(shared_->limits.max_request_bytes));
+    parser_->body_limit(shared_->limits.max_request_bytes);
+    stream_.expires_after(shared_->limits.timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
+  }
+
+ private:
+  void on_read(beast::error_code ec) {
+    // Timeouts, oversized or malformed requests and closed peers all end
+    // the connection without a reply.
+    if (ec) return close();
+    response_ = respond(*shared_, parser_->get());
+    stream_.expires_after(shared_->limits.timeout);
+    http::async_write(stream_, response_, [self = shared_from_this()](beast::error_code wec, size_t) {
+      if (wec || !self->response_.keep_alive()) return self->close();
+      self->read();
+    });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> response_;
+  std::shared_ptr<Shared> shared_;
+};
+
+}  // namespace
+
+struct AdminServer::Impl {
+  std::string host_port;
+  asio::io_context io{1};
+  tcp::acceptor acceptor{io};
+  std::shared_ptr<Shared> shared = std::make_shared<Shared>();
+  std::thread thread;
+  uint16_t port = 0;
+
+  void accept() {
+    acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted) return;
+      if (!ec) {
+        if (shared->active >= shared->limits.max_connections) {
+          beast::error_code ignored;
+          socket.close(ignored);
+        } else {
+          std::make_shared<Session>(std::move(socket), shared)->read();
+        }
+      }
+      accept();
+    });
+  }
+};
+
+AdminServer::AdminServer(std::string host_port, Handlers handlers, AdminLimits limits)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->host_port = std::move(host_port);
+  impl_->shared->handlers = std::move(handlers);
+  impl_->shared->limits = limits;
+}
+
+AdminServer::~AdminServer() { stop(); }
+
+void AdminServer::start() {
+  if (impl_->thread.joinable()) return;
+  config::HostPort where;
+  try {
+    where = config::parse_host_port(impl_->host_port, true);
+  } catch (const std::invalid_argument& e) {
+    throw AdminError(fmt::format("admin endpoint '{}': {}", impl_->host_port, e.what()));
+  }
+  try {
+    tcp::resolver resolver(impl_->io);
+    const auto endpoints = resolver.resolve(where.host, std::to_string(where.port),
+                                            tcp::resolver::numeric_service | tcp::resolver::passive);
+    const tcp::endpoint endpoint = endpoints.begin()->endpoint();
+    impl_->acceptor.open(endpoint.protocol());
+    impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
+    impl_->acceptor.bind(endpoint);
+    impl_->acceptor.listen(asio::socket_base::max_listen_connections);
+    impl_->port = impl_->acceptor.local_endpoint().port();
+  } catch (const boost::system::system_error& e) {
+    beast::error_code ignored;
+    impl_->acceptor.close(ignored);
+    throw AdminError(fmt::format("admin endpoint {}: cannot listen: {}", impl_->host_port, e.code().message()));
+  }
+  impl_->accept();
+  impl_->thread = std::thread([this] { impl_->io.run(); });
+}
+
+void AdminServer::stop() {
+  if (!impl_->thread.joinable()) return;
+  asio::post(impl_->io, [this] {
+    beast::error_code ignored;
+    impl_->acceptor.close(ignored);
+    impl_->io.stop();
+  });
+  impl_->thread.join();
+}
+
+uint16_t AdminServer::port() const { return impl_->port; }
+
+}  // namespace pgsleuth::admin

@@ -1,0 +1,51 @@
+#pragma once
+// The last N findings or request summaries for the admin endpoint. The
+// analysis thread pushes, the admin thread reads; a mutex is fine because
+// this is off the forwarding path.
+
+#include <cstddef>
+#include <mutex>
+#include <vector>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+namespace pgsleuth::admin {
+
+class RecentRing {
+ public:
+  explicit RecentRing(size_t capacity) : slots_(capacity == 0 ? 1 : capacity) {}
+
+  // Overwrites the oldest entry once full.
+  void push(boost::json::object item) {
+    std::lock_guard lock(mutex_);
+    slots_[next_] = std::move(item);
+    next_ = (next_ + 1) % slots_.size();
+    if (size_ < slots_.size()) ++size_;
+  }
+
+  // Newest first.
+  boost::json::array newest_first() const {
+    std::lock_guard lock(mutex_);
+    boost::json::array out;
+    out.reserve(size_);
+    for (size_t i = 0; i < size_; ++i) {
+      out.push_back(slots_[(next_ + slots_.size() - 1 - i) % slots_.size()]);
+    }
+    return out;
+  }
+
+  size_t size() const {
+    std::lock_guard lock(mutex_);
+    return size_;
+  }
+  size_t capacity() const { return slots_.size(); }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<boost::json::object> slots_;
+  size_t next_ = 0;  // where the next push goes
+  size_t size_ = 0;
+};
+
+}  // namespace pgsleuth::admin
