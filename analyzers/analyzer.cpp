@@ -6,6 +6,7 @@
 #include "analyzers/duplicate_query_detector.hpp"
 #include "analyzers/finding_builder.hpp"
 #include "analyzers/finding_rate_limiter.hpp"
+#include "analyzers/json_integers.hpp"
 #include "analyzers/n_plus_one_detector.hpp"
 #include "analyzers/query_budget_detector.hpp"
 #include "analyzers/select_star_detector.hpp"
@@ -104,6 +105,7 @@ void Analyzer::Impl::publish(const Detection& d, const RequestWindow* window,
 void Analyzer::Impl::write(boost::json::object finding) {
   boost::json::value v(std::move(finding));
   make_valid_utf8(v);
+  use_signed_integers(v);
   try {
     sink.emit(v.as_object());
   } catch (const std::exception&) {

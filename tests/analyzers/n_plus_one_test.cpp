@@ -21,13 +21,13 @@ TEST(NPlusOne, FoundWithItsParentAndEvidence) {
   const auto found = h.of_kind("n_plus_one");
   ASSERT_EQ(found.size(), 1u);
   const auto& f = found[0];
-  EXPECT_EQ(f.at("count").as_uint64(), 8u);
-  EXPECT_EQ(f.at("distinct_params").as_uint64(), 8u);
+  EXPECT_EQ(f.at("count").as_int64(), 8);
+  EXPECT_EQ(f.at("distinct_params").as_int64(), 8);
   EXPECT_EQ(f.at("fingerprint").as_string(), select_comments_by_post()->fingerprint_hex);
   ASSERT_TRUE(f.at("parent").is_object());
   EXPECT_EQ(f.at("parent").at("fingerprint").as_string(), select_posts()->fingerprint_hex);
   EXPECT_EQ(f.at("parent").at("normalized").as_string(), select_posts()->normalized);
-  EXPECT_EQ(f.at("round_trips_saved").as_uint64(), 7u);
+  EXPECT_EQ(f.at("round_trips_saved").as_int64(), 7);
   EXPECT_TRUE(f.at("db_time_ms").is_double());
   EXPECT_NEAR(f.at("db_time_ms").as_double(), 8 * 0.2, 1e-6);
   EXPECT_NEAR(f.at("gaps_ms").at("median").as_double(), 0.1, 1e-6);

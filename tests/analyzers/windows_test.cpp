@@ -32,7 +32,7 @@ TEST(Windows, TraceparentSpansConnections) {
   EXPECT_EQ(found[0].at("route").as_string(), "posts#show");
   const auto summaries = h.of_kind("request_summary");
   ASSERT_EQ(summaries.size(), 1u);
-  EXPECT_EQ(summaries[0].at("count").as_uint64(), 6u);
+  EXPECT_EQ(summaries[0].at("count").as_int64(), 6);
 }
 
 TEST(Windows, TransactionIsOneWindowEndingAtCommit) {
@@ -46,7 +46,7 @@ TEST(Windows, TransactionIsOneWindowEndingAtCommit) {
   const auto summaries = h.of_kind("request_summary");
   ASSERT_EQ(summaries.size(), 1u);
   EXPECT_EQ(summaries[0].at("request_source").as_string(), "transaction");
-  EXPECT_EQ(summaries[0].at("count").as_uint64(), 7u);
+  EXPECT_EQ(summaries[0].at("count").as_int64(), 7);
   EXPECT_EQ(summaries[0].at("request_id").as_string().subview().find("1-tx-"), 0u);
   EXPECT_EQ(h.of_kind("n_plus_one").size(), 1u);
 }
@@ -59,7 +59,7 @@ TEST(Windows, ImplicitDriverTransactionAndErrorStateStayOneWindow) {
   h.run(Stmt(make_shape({StatementKind::TransactionControl, "ROLLBACK"}), h.conn).tx('E', 'I'));
   const auto summaries = h.of_kind("request_summary");
   ASSERT_EQ(summaries.size(), 1u);
-  EXPECT_EQ(summaries[0].at("count").as_uint64(), 3u);
+  EXPECT_EQ(summaries[0].at("count").as_int64(), 3);
 }
 
 TEST(Windows, IdleGapWindowIsClosedByTickWithoutANewStatement) {
@@ -74,7 +74,7 @@ TEST(Windows, IdleGapWindowIsClosedByTickWithoutANewStatement) {
   const auto summaries = h.of_kind("request_summary");
   ASSERT_EQ(summaries.size(), 1u);
   EXPECT_EQ(summaries[0].at("request_source").as_string(), "idle_gap");
-  EXPECT_EQ(summaries[0].at("count").as_uint64(), 2u);
+  EXPECT_EQ(summaries[0].at("count").as_int64(), 2);
 }
 
 TEST(Windows, TicksDuringABusyWindowDoNotEndIt) {
@@ -87,7 +87,7 @@ TEST(Windows, TicksDuringABusyWindowDoNotEndIt) {
   h.settle();
   const auto summaries = h.of_kind("request_summary");
   ASSERT_EQ(summaries.size(), 1u);
-  EXPECT_EQ(summaries[0].at("count").as_uint64(), 10u);
+  EXPECT_EQ(summaries[0].at("count").as_int64(), 10);
 }
 
 TEST(Windows, StatementWithoutShapeStillCounts) {
@@ -98,7 +98,7 @@ TEST(Windows, StatementWithoutShapeStillCounts) {
   h.settle();
   const auto summaries = h.of_kind("request_summary");
   ASSERT_EQ(summaries.size(), 1u);
-  EXPECT_EQ(summaries[0].at("count").as_uint64(), 1u);
+  EXPECT_EQ(summaries[0].at("count").as_int64(), 1);
   EXPECT_FALSE(summaries[0].at("truncated").as_bool());
 }
 
@@ -122,7 +122,7 @@ TEST(Windows, ConnectionCloseEndsItsWindows) {
   h.analyzer->on_connection_closed(h.conn, h.now);
   const auto summaries = h.of_kind("request_summary");
   ASSERT_EQ(summaries.size(), 1u);
-  EXPECT_EQ(summaries[0].at("connection_id").as_uint64(), 1u);
+  EXPECT_EQ(summaries[0].at("connection_id").as_int64(), 1);
   EXPECT_EQ(h.analyzer->stats().windows_open, 1u);
 }
 
@@ -150,7 +150,7 @@ TEST(Windows, ReloadAppliesToWindowsOpenedAfterIt) {
   h.settle();
   const auto found = h.of_kind("n_plus_one");
   ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].at("connection_id").as_uint64(), 2u);
+  EXPECT_EQ(found[0].at("connection_id").as_int64(), 2);
 }
 
 TEST(Windows, MaxOpenWindowsClosesTheOldestEarly) {
@@ -161,7 +161,7 @@ TEST(Windows, MaxOpenWindowsClosesTheOldestEarly) {
   EXPECT_EQ(h.analyzer->stats().windows_open, 2u);
   const auto summaries = h.of_kind("request_summary");
   ASSERT_EQ(summaries.size(), 1u);
-  EXPECT_EQ(summaries[0].at("connection_id").as_uint64(), 1u);
+  EXPECT_EQ(summaries[0].at("connection_id").as_int64(), 1);
 }
 
 }  // namespace

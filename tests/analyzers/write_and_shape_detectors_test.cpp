@@ -11,8 +11,8 @@ TEST(UnbatchedWrite, RowByRowInsertsAreFound) {
   h.settle();
   const auto found = h.of_kind("unbatched_write");
   ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].at("count").as_uint64(), 6u);
-  EXPECT_EQ(found[0].at("distinct_params").as_uint64(), 6u);
+  EXPECT_EQ(found[0].at("count").as_int64(), 6);
+  EXPECT_EQ(found[0].at("distinct_params").as_int64(), 6);
   EXPECT_EQ(found[0].at("tables").as_array().at(0).as_string(), "events");
   EXPECT_NE(std::string(found[0].at("suggestion").as_string()).find("unnest"), std::string::npos);
 }
@@ -32,8 +32,8 @@ TEST(UnboundedSelect, ManyRowsWithoutLimit) {
   h.settle();
   const auto found = h.of_kind("unbounded_select");
   ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].at("rows").as_uint64(), 5000u);
-  EXPECT_EQ(found[0].at("bytes").as_uint64(), 5000u * 16);
+  EXPECT_EQ(found[0].at("rows").as_int64(), 5000);
+  EXPECT_EQ(found[0].at("bytes").as_int64(), 5000 * 16);
 }
 
 TEST(UnboundedSelect, LimitAggregateOrFewRowsIsNot) {
@@ -78,7 +78,7 @@ TEST(SlowQuery, AtOrAboveThresholdWithDuration) {
   h.settle();
   const auto found = h.of_kind("slow_query");
   ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].at("count").as_uint64(), 1u);
+  EXPECT_EQ(found[0].at("count").as_int64(), 1);
   EXPECT_DOUBLE_EQ(found[0].at("duration_ms").as_double(), 250.0);
   EXPECT_EQ(found[0].at("sample_params").as_array().at(0).as_string(), "1");
 }
@@ -101,12 +101,12 @@ TEST(QueryBudget, WindowWithTooManyStatementsNamesTheTopOnes) {
   const auto found = h.of_kind("query_budget_exceeded");
   ASSERT_EQ(found.size(), 1u);
   const auto& f = found[0];
-  EXPECT_EQ(f.at("count").as_uint64(), 10u);
+  EXPECT_EQ(f.at("count").as_int64(), 10);
   EXPECT_EQ(f.at("fingerprint").as_string(), select_user_by_id()->fingerprint_hex);
   const auto& top = f.at("top").as_array();
   ASSERT_EQ(top.size(), 2u);
-  EXPECT_EQ(top[0].at("count").as_uint64(), 7u);
-  EXPECT_EQ(top[1].at("count").as_uint64(), 3u);
+  EXPECT_EQ(top[0].at("count").as_int64(), 7);
+  EXPECT_EQ(top[1].at("count").as_int64(), 3);
   EXPECT_TRUE(f.at("db_time_ms").is_double());
 }
 
