@@ -64,9 +64,11 @@ void RequestWindow::add(const AnalyzedStatement& stmt) {
   if (!route_ && stmt.route) route_ = stmt.route;
 
   if (!stmt.shape) return;  // nothing to group it by; counted above
-  const auto group_index = group_for(stmt);
-  if (!group_index || records_.size() >= settings_->window.max_statements) {
-    truncated_ = true;  // counted above, not tracked
+  // Beyond the caps a statement is counted above but not tracked.
+  const auto group_index =
+      records_.size() < settings_->window.max_statements ? group_for(stmt) : std::nullopt;
+  if (!group_index) {
+    truncated_ = true;
     return;
   }
   const auto record_index = static_cast<uint32_t>(records_.size());

@@ -44,6 +44,22 @@ TEST(Bounds, DistinctFingerprintsBeyondTheCapAreCountedOnly) {
   EXPECT_TRUE(summary[0].at("truncated").as_bool());
 }
 
+TEST(Bounds, ZeroCapsTrackNothingAndStillReport) {
+  config::AnalysisSettings s;
+  s.request_summaries = true;
+  s.window.max_statements = 0;
+  s.query_budget.max_queries = 3;
+  Harness h(s);
+  for (const auto& id : numbers(3)) h.run(Stmt(select_user_by_id(), h.conn).params({id}));
+  h.settle();
+  const auto budget = h.of_kind("query_budget_exceeded");
+  ASSERT_EQ(budget.size(), 1u);
+  EXPECT_TRUE(budget[0].at("fingerprint").is_null());
+  EXPECT_TRUE(budget[0].at("sample_sql").is_null());
+  EXPECT_TRUE(budget[0].at("truncated").as_bool());
+  EXPECT_EQ(h.of_kind("request_summary").size(), 1u);
+}
+
 TEST(Bounds, SampleSqlIsCutWithoutSplittingCharacters) {
   config::AnalysisSettings s;
   s.window.max_sample_sql_bytes = 64;
