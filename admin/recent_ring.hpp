@@ -3,8 +3,10 @@
 // analysis thread pushes, the admin thread reads; a mutex is fine because
 // this is off the forwarding path.
 
+#include <algorithm>
 #include <cstddef>
 #include <mutex>
+#include <string_view>
 #include <vector>
 
 #include <boost/json/array.hpp>
@@ -32,6 +34,20 @@ class RecentRing {
     for (size_t i = 0; i < size_; ++i) {
       out.push_back(slots_[(next_ + slots_.size() - 1 - i) % slots_.size()]);
     }
+    return out;
+  }
+
+  // Largest `field` first (request summaries by "count" for /requests);
+  // entries without a numeric `field` go last, newest first among equals.
+  boost::json::array largest_first(std::string_view field) const {
+    boost::json::array out = newest_first();
+    const auto number = [field](const boost::json::value& v) {
+      const auto* o = v.if_object();
+      const auto* f = o ? o->if_contains(field) : nullptr;
+      return f && f->is_number() ? f->to_number<double>() : -1.0;
+    };
+    std::stable_sort(out.begin(), out.end(),
+                     [&](const boost::json::value& a, const boost::json::value& b) { return number(a) > number(b); });
     return out;
   }
 

@@ -22,6 +22,20 @@ TEST(RecentRing, NewestFirstAndBounded) {
   EXPECT_EQ(ring.newest_first(), (boost::json::array{item(5), item(4), item(3)}));
 }
 
+TEST(RecentRing, LargestFirstForRequests) {
+  RecentRing ring(5);
+  ring.push({{"request_id", "a"}, {"count", 3}});
+  ring.push({{"request_id", "b"}, {"count", 40}});
+  ring.push({{"request_id", "c"}});
+  ring.push({{"request_id", "d"}, {"count", 3}});
+  const boost::json::array a = ring.largest_first("count");
+  ASSERT_EQ(a.size(), 4u);
+  EXPECT_EQ(a[0].at("request_id").as_string(), "b");
+  EXPECT_EQ(a[1].at("request_id").as_string(), "d");  // newest first among equals
+  EXPECT_EQ(a[2].at("request_id").as_string(), "a");
+  EXPECT_EQ(a[3].at("request_id").as_string(), "c");
+}
+
 TEST(RecentRing, ZeroCapacityKeepsOne) {
   RecentRing ring(0);
   ring.push(item(1));
