@@ -67,7 +67,7 @@ std::vector<std::string> render_constants(const StatementTokens& st, const Shape
     if (slot.fixed) {
       value = slot.fixed_value;
     } else if (slot.last_token != slot.first_token) {
-      value = "-" + std::string(st.token_text(slot.last_token));
+      value.assign(1, '-').append(st.token_text(slot.last_token));  // not "-" + s: GCC 12 -Wrestrict
     } else {
       value = literal_value(st.token_text(slot.last_token), st.tokens[slot.last_token].literal);
     }

@@ -88,7 +88,7 @@ std::string_view param_at(std::string_view normalized, size_t j) {
 std::string as_written(std::string_view text, const std::vector<PgToken>& tokens, size_t k) {
   if (k >= tokens.size()) return std::string();
   if (token_text(text, tokens[k]) == "-" && k + 1 < tokens.size()) {
-    return "-" + std::string(token_text(text, tokens[k + 1]));
+    return std::string(1, '-').append(token_text(text, tokens[k + 1]));
   }
   return std::string(token_text(text, tokens[k]));
 }
