@@ -1,0 +1,77 @@
+#include "app/admin_wiring.hpp"
+
+#include <algorithm>
+
+#include "admin/admin_server.hpp"
+#include "admin/metrics_exposition.hpp"
+
+namespace pgsleuth::app {
+
+AdminState::AdminState(const config::AdminSettings& settings)
+    : findings_(settings.recent_findings), requests_(settings.recent_requests) {}
+
+FindingRouter::Recent AdminState::findings_recorder() {
+  return [this](const boost::json::object& f) { findings_.push(f); };
+}
+
+FindingRouter::Recent AdminState::requests_recorder() {
+  return [this](const boost::json::object& r) { requests_.push(r); };
+}
+
+boost::json::array AdminState::recent_findings() const { return findings_.newest_first(); }
+
+boost::json::array AdminState::recent_requests() const {
+  boost::json::array all = requests_.newest_first();
+  auto count = [](const boost::json::value& v) -> int64_t {
+    const auto* c = v.as_object().if_contains("count");
+    return c && c->is_int64() ? c->as_int64() : (c && c->is_uint64() ? static_cast<int64_t>(c->as_uint64()) : 0);
+  };
+  std::stable_sort(all.begin(), all.end(),
+                   [&](const boost::json::value& a, const boost::json::value& b) { return count(a) > count(b); });
+  return all;
+}
+
+namespace {
+
+admin::MetricsSnapshot snapshot(proxy::ProxyServer& proxy, AnalysisThread& analysis, FindingRouter& router) {
+  admin::MetricsSnapshot m;
+  proxy::ProxyCounters p = proxy.counters();
+  AnalysisMetrics a = analysis.metrics();
+  m.connections_active = p.connections_active;
+  m.connections_total = p.connections_total;
+  m.bytes_client_to_server = p.bytes_from_clients;
+  m.bytes_server_to_client = p.bytes_from_servers;
+  m.statements_by_kind = a.statements_by_kind;
+  m.findings_by_kind = router.counts_by_kind();
+  m.findings_by_kind.erase("request_summary");
+  m.findings_rate_limited = a.analyzer.findings_suppressed;
+  m.statement_duration_seconds = analysis.statement_durations().snapshot();
+  m.fingerprint_cache_hits = a.cache.hits;
+  m.fingerprint_cache_misses = a.cache.misses;
+  m.windows_open = a.analyzer.windows_open;
+  m.events_dropped = p.events_dropped;
+  return m;
+}
+
+}  // namespace
+
+AdminEndpoint::AdminEndpoint(const std::string& listen, AdminState& state, proxy::ProxyServer& proxy,
+                             AnalysisThread& analysis, FindingRouter& router) {
+  admin::Handlers handlers;
+  handlers.metrics = [&proxy, &analysis, &router] {
+    return admin::render_metrics(snapshot(proxy, analysis, router));
+  };
+  handlers.findings = [&state] { return state.recent_findings(); };
+  handlers.requests = [&state] { return state.recent_requests(); };
+  server_ = std::make_unique<admin::AdminServer>(listen, std::move(handlers));
+  server_->start();
+  address_ = listen.substr(0, listen.rfind(':')) + ":" + std::to_string(server_->port());
+}
+
+AdminEndpoint::~AdminEndpoint() {
+  if (server_) server_->stop();
+}
+
+std::string AdminEndpoint::address() const { return address_; }
+
+}  // namespace pgsleuth::app

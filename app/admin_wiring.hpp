@@ -1,0 +1,51 @@
+#pragma once
+// Connects the admin endpoint to the running parts: recent findings and
+// request summaries, and the metrics of the proxy and of analysis.
+
+#include <memory>
+#include <string>
+
+#include <boost/json/array.hpp>
+
+#include "admin/recent_ring.hpp"
+#include "app/analysis_thread.hpp"
+#include "app/finding_router.hpp"
+#include "config/config.hpp"
+#include "proxy/proxy_server.hpp"
+
+namespace pgsleuth::admin {
+class AdminServer;
+}
+
+namespace pgsleuth::app {
+
+// What /findings and /requests show; kept whether or not the endpoint runs.
+class AdminState {
+ public:
+  explicit AdminState(const config::AdminSettings& settings);
+
+  FindingRouter::Recent findings_recorder();
+  FindingRouter::Recent requests_recorder();
+  boost::json::array recent_findings() const;
+  // Most statements first.
+  boost::json::array recent_requests() const;
+
+ private:
+  admin::RecentRing findings_;
+  admin::RecentRing requests_;
+};
+
+class AdminEndpoint {
+ public:
+  // Binds and starts serving; throws std::runtime_error when it cannot.
+  AdminEndpoint(const std::string& listen, AdminState& state, proxy::ProxyServer& proxy,
+                AnalysisThread& analysis, FindingRouter& router);
+  ~AdminEndpoint();
+  std::string address() const;
+
+ private:
+  std::unique_ptr<admin::AdminServer> server_;
+  std::string address_;
+};
+
+}  // namespace pgsleuth::app

@@ -1,0 +1,109 @@
+#include "app/analysis_thread.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace pgsleuth::app {
+
+using Clock = std::chrono::steady_clock;
+
+AnalysisThread::AnalysisThread(std::vector<events::SpscRing<events::Event>*> queues,
+                               Options options, analyzers::FindingSink& sink)
+    : queues_(std::move(queues)),
+      options_(std::move(options)),
+      sink_(sink),
+      analyzer_(std::make_unique<analyzers::Analyzer>(options_.settings, sink_)),
+      builder_(options_.cache_bytes) {
+  if (!options_.events_path.empty()) event_log_ = std::make_unique<EventLog>(options_.events_path);
+}
+
+AnalysisThread::~AnalysisThread() { stop(); }
+
+void AnalysisThread::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void AnalysisThread::stop() {
+  if (!thread_.joinable()) return;
+  stopping_ = true;
+  thread_.join();
+}
+
+void AnalysisThread::reload(const config::AnalysisSettings& settings) {
+  std::lock_guard lock(mutex_);
+  pending_reload_ = settings;
+}
+
+AnalysisMetrics AnalysisThread::metrics() const {
+  std::lock_guard lock(mutex_);
+  return published_;
+}
+
+void AnalysisThread::run() {
+  auto last_tick = Clock::now();
+  while (true) {
+    bool stopping = stopping_.load();
+    size_t n = drain();
+    auto now = Clock::now();
+    if (now - last_tick >= std::chrono::milliseconds(50)) {
+      analyzer_->tick(now);
+      if (event_log_) event_log_->flush();
+      publish_metrics();
+      last_tick = now;
+    }
+    if (stopping && n == 0) break;
+    // Idle: poll again soon. Producers never signal, so they never wait.
+    if (n == 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  analyzer_->close_all(Clock::now());
+  if (event_log_) event_log_->flush();
+  publish_metrics();
+}
+
+size_t AnalysisThread::drain() {
+  {
+    std::lock_guard lock(mutex_);
+    if (pending_reload_) {
+      analyzer_->reload(*pending_reload_);
+      pending_reload_.reset();
+    }
+  }
+  size_t total = 0;
+  events::Event ev;
+  for (auto* q : queues_) {
+    // Bounded per queue per round so one busy thread cannot starve the timer.
+    for (int i = 0; i < 4096 && q->try_pop(ev); ++i) {
+      handle(std::move(ev));
+      ++total;
+    }
+  }
+  return total;
+}
+
+void AnalysisThread::handle(events::Event&& ev) {
+  if (event_log_) event_log_->write(ev);
+  try {
+    if (auto* s = std::get_if<events::StatementEvent>(&ev)) {
+      durations_.observe(std::chrono::duration<double>(s->completed - s->started).count());
+      if (!s->sqlstate.empty()) ++local_.statement_errors;
+      analyzers::AnalyzedStatement stmt = builder_.build(std::move(*s));
+      ++local_.statements_by_kind[std::string(fingerprint::to_string(stmt.shape->facts.kind))];
+      analyzer_->on_statement(std::move(stmt));
+    } else if (auto* o = std::get_if<events::ConnectionOpened>(&ev)) {
+      analyzer_->on_connection_opened(o->conn, o->conn->opened_at);
+    } else if (auto* c = std::get_if<events::ConnectionClosed>(&ev)) {
+      analyzer_->on_connection_closed(c->conn, c->closed_at);
+    }
+  } catch (const std::exception& e) {
+    // A fault in analysis loses one event, never a connection.
+    spdlog::error("analysis failed on one event: {}", e.what());
+  }
+}
+
+void AnalysisThread::publish_metrics() {
+  local_.cache = builder_.cache_stats();
+  local_.analyzer = analyzer_->stats();
+  std::lock_guard lock(mutex_);
+  published_ = local_;
+}
+
+}  // namespace pgsleuth::app

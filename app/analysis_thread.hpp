@@ -1,0 +1,73 @@
+#pragma once
+// The one owner of everything that spans connections: it drains the I/O
+// threads' event queues, fingerprints, feeds the analyzer and its timer,
+// and writes findings. Forwarding never waits for it.
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "admin/latency_histogram.hpp"
+#include "analyzers/analyzer.hpp"
+#include "app/event_log.hpp"
+#include "app/statement_builder.hpp"
+#include "config/config.hpp"
+#include "events/spsc_ring.hpp"
+
+namespace pgsleuth::app {
+
+struct AnalysisMetrics {
+  std::map<std::string, uint64_t> statements_by_kind;
+  uint64_t statement_errors = 0;
+  fingerprint::CacheStats cache;
+  analyzers::AnalyzerStats analyzer;
+};
+
+class AnalysisThread {
+ public:
+  struct Options {
+    config::AnalysisSettings settings;
+    uint64_t cache_bytes = 4 * 1024 * 1024;
+    std::string events_path;  // empty: no debug stream
+  };
+
+  AnalysisThread(std::vector<events::SpscRing<events::Event>*> queues, Options options,
+                 analyzers::FindingSink& sink);
+  ~AnalysisThread();
+
+  void start();
+  // Drains what is queued, ends every window, flushes. Joins the thread.
+  void stop();
+  // Thread-safe; applied on the analysis thread before the next event.
+  void reload(const config::AnalysisSettings& settings);
+  AnalysisMetrics metrics() const;
+  const admin::LatencyHistogram& statement_durations() const { return durations_; }
+
+ private:
+  void run();
+  size_t drain();
+  void handle(events::Event&& ev);
+  void publish_metrics();
+
+  std::vector<events::SpscRing<events::Event>*> queues_;
+  Options options_;
+  analyzers::FindingSink& sink_;
+  std::unique_ptr<analyzers::Analyzer> analyzer_;
+  StatementBuilder builder_;
+  std::unique_ptr<EventLog> event_log_;
+  AnalysisMetrics local_;
+  admin::LatencyHistogram durations_;
+  std::thread thread_;
+  std::atomic<bool> stopping_{false};
+
+  mutable std::mutex mutex_;  // guards the two below; never taken by I/O threads
+  AnalysisMetrics published_;
+  std::optional<config::AnalysisSettings> pending_reload_;
+};
+
+}  // namespace pgsleuth::app

@@ -1,0 +1,121 @@
+#include "app/run_proxy.hpp"
+
+#include <csignal>
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/spdlog.h>
+
+#include "app/admin_wiring.hpp"
+#include "app/analysis_thread.hpp"
+#include "app/finding_router.hpp"
+#include "app/logging.hpp"
+#include "config/config_loader.hpp"
+#include "config/host_port.hpp"
+#include "proxy/proxy_server.hpp"
+#include "sinks/json_lines_writer.hpp"
+
+namespace pgsleuth::app {
+
+namespace {
+
+proxy::ProxyOptions proxy_options(const config::Config& cfg) {
+  auto listen = config::parse_host_port(cfg.proxy.listen, true);
+  auto upstream = config::parse_host_port(cfg.proxy.upstream);
+  proxy::ProxyOptions o;
+  o.listen_host = listen.host;
+  o.listen_port = listen.port;
+  o.upstream_host = upstream.host;
+  o.upstream_port = upstream.port;
+  o.threads = cfg.proxy.threads;
+  o.buffer_bytes = cfg.proxy.buffer_bytes;
+  o.connect_timeout_ms = cfg.proxy.connect_timeout_ms;
+  o.max_connections = cfg.proxy.max_connections;
+  o.event_queue_capacity = cfg.proxy.event_queue_capacity;
+  return o;
+}
+
+// Request summaries always flow to /requests; the router decides whether
+// they also go to the findings stream.
+config::AnalysisSettings analysis_settings(const config::Config& cfg) {
+  config::AnalysisSettings s = cfg.analysis;
+  s.request_summaries = true;
+  return s;
+}
+
+}  // namespace
+
+int run_proxy(const config::CommandLine& command_line) {
+  const config::Config& cfg = command_line.config;
+  setup_logging(cfg.log);
+
+  std::unique_ptr<sinks::JsonLinesWriter> stream;
+  try {
+    stream = std::make_unique<sinks::JsonLinesWriter>(cfg.output.findings);
+  } catch (const std::exception& e) {
+    spdlog::critical("{}", e.what());
+    return 1;
+  }
+  AdminState admin_state(cfg.admin);
+  FindingRouter router(*stream, cfg.output.request_summaries, admin_state.findings_recorder(),
+                       admin_state.requests_recorder());
+
+  proxy::ProxyServer server(proxy_options(cfg));
+  try {
+    server.start();
+  } catch (const std::exception& e) {
+    spdlog::critical("{}", e.what());
+    return 1;
+  }
+  std::vector<events::SpscRing<events::Event>*> queues;
+  for (size_t i = 0; i < server.thread_count(); ++i) queues.push_back(server.event_queue(i));
+  AnalysisThread analysis(queues, {analysis_settings(cfg), cfg.fingerprint.cache_bytes, command_line.events_path},
+                          router);
+  analysis.start();
+
+  std::unique_ptr<AdminEndpoint> admin;
+  if (!cfg.admin.listen.empty()) {
+    try {
+      admin = std::make_unique<AdminEndpoint>(cfg.admin.listen, admin_state, server, analysis, router);
+      spdlog::info("admin endpoint on {}", admin->address());
+    } catch (const std::exception& e) {
+      spdlog::critical("admin endpoint: {}", e.what());
+      server.stop(std::chrono::milliseconds(0));
+      analysis.stop();
+      return 1;
+    }
+  }
+  spdlog::info("listening on {}, forwarding to {}", server.listen_address(), cfg.proxy.upstream);
+
+  boost::asio::io_context signal_io;
+  boost::asio::signal_set signals(signal_io, SIGINT, SIGTERM, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& ec, int sig) {
+        if (ec) return;
+        if (sig != SIGHUP) {
+          spdlog::info("received {}: shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+          return;  // run() returns: nothing else is waiting
+        }
+        try {
+          config::Config next = config::reload_config(command_line);
+          analysis.reload(analysis_settings(next));
+          router.set_write_summaries(next.output.request_summaries);
+          spdlog::info("SIGHUP: reloaded thresholds from {}",
+                       next.config_path.empty() ? "defaults" : next.config_path);
+        } catch (const std::exception& e) {
+          spdlog::error("SIGHUP: keeping the old settings: {}", e.what());
+        }
+        signals.async_wait(on_signal);
+      };
+  signals.async_wait(on_signal);
+  signal_io.run();
+
+  server.stop(std::chrono::milliseconds(cfg.proxy.shutdown_grace_ms));
+  analysis.stop();
+  admin.reset();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace pgsleuth::app

@@ -1,0 +1,28 @@
+#pragma once
+// Joins a statement event with its fingerprint and sqlcommenter facts into
+// the analyzers' input. Owns the fingerprint cache (analysis thread only).
+
+#include <memory>
+#include <vector>
+
+#include "analyzers/analyzed_statement.hpp"
+#include "fingerprint/fingerprinter.hpp"
+
+namespace pgsleuth::app {
+
+class StatementBuilder {
+ public:
+  explicit StatementBuilder(uint64_t cache_bytes) : fingerprinter_(cache_bytes) {}
+
+  analyzers::AnalyzedStatement build(events::StatementEvent&& ev);
+  fingerprint::CacheStats cache_stats() const { return fingerprinter_.stats(); }
+
+ private:
+  fingerprint::Fingerprinter fingerprinter_;
+  // The statements of the last simple Query: its several events share the
+  // text, which is split and fingerprinted once.
+  std::shared_ptr<const std::string> last_sql_;
+  std::vector<fingerprint::StatementAnalysis> last_analyses_;
+};
+
+}  // namespace pgsleuth::app
