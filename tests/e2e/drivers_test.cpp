@@ -50,15 +50,15 @@ class Drivers : public ProxiedTest {
   }
 };
 
-std::string client(const char* name) { return std::string(E2E_CLIENTS_DIR) + "/" + name; }
+// Runs tests/e2e/clients/<script> with Debian's python and `args`.
+CommandResult run_python_client(const char* script, std::vector<std::string> args) {
+  args.insert(args.begin(), {kSystemPython, std::string(E2E_CLIENTS_DIR) + "/" + script});
+  return run_command(args, clean_pg_env(), 60s);
+}
 
 TEST_F(Drivers, Psycopg2SessionMatchesDirectAndEventsShowInlinedLiterals) {
-  auto run = [](uint16_t port, const std::string& app) {
-    return run_command({kSystemPython, client("psycopg2_session.py"), make_conninfo(port, "postgres", "postgres"), app},
-                       clean_pg_env(), 60s);
-  };
-  auto direct = run(pg().port(), "e2e_psycopg2_direct");
-  auto proxied = run(proxy().port(), "e2e_psycopg2");
+  auto direct = run_python_client("psycopg2_session.py", {pg().conninfo(), "e2e_psycopg2_direct"});
+  auto proxied = run_python_client("psycopg2_session.py", {proxy().conninfo(), "e2e_psycopg2"});
   ASSERT_EQ(direct.exit_code, 0) << direct.err;
   EXPECT_EQ(proxied.exit_code, 0) << proxied.err;
   EXPECT_EQ(proxied.out, direct.out);
@@ -108,12 +108,10 @@ TEST_F(Drivers, Psycopg2SessionMatchesDirectAndEventsShowInlinedLiterals) {
 }
 
 TEST_F(Drivers, AsyncpgSessionMatchesDirectAndEventsShowBoundParams) {
-  auto run = [](uint16_t port, const std::string& app) {
-    return run_command({kSystemPython, client("asyncpg_session.py"), "127.0.0.1", std::to_string(port), app},
-                       clean_pg_env(), 60s);
-  };
-  auto direct = run(pg().port(), "e2e_asyncpg_direct");
-  auto proxied = run(proxy().port(), "e2e_asyncpg");
+  auto direct = run_python_client("asyncpg_session.py",
+                                  {"127.0.0.1", std::to_string(pg().port()), "e2e_asyncpg_direct"});
+  auto proxied = run_python_client("asyncpg_session.py",
+                                   {"127.0.0.1", std::to_string(proxy().port()), "e2e_asyncpg"});
   ASSERT_EQ(direct.exit_code, 0) << direct.err;
   EXPECT_EQ(proxied.exit_code, 0) << proxied.err;
   EXPECT_EQ(proxied.out, direct.out);
