@@ -1,0 +1,118 @@
+"""psycopg2 (simple protocol, values inlined) running one database
+anti-pattern, or a clean counterpart, through pgsleuth.
+Usage: psycopg2_patterns.py MODE DIRECT_PORT PROXY_PORT APPLICATION_NAME
+Prints what the test compares against (a trace id, counts) on stdout."""
+import secrets
+import time
+
+import psycopg2
+
+import client_args
+
+MODES = ["duplicate", "reread_after_update", "traceparent_two_connections", "unbounded",
+         "slow", "budget", "unbatched", "churn", "summary"]
+MODE, DIRECT_PORT, PROXY_PORT, APPLICATION_NAME = client_args.parse(MODES)
+BIG_ROWS = 1500
+BUDGET_SELECTS = 25
+UNBATCHED_INSERTS = 10
+CHURN_CONNECTIONS = 8
+AUTHOR_BY_ID = "SELECT id, name FROM pp_authors WHERE id = %s"
+
+
+def connect(port=PROXY_PORT, application_name=APPLICATION_NAME, autocommit=True):
+    conn = psycopg2.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres",
+                            application_name=application_name)
+    conn.autocommit = autocommit
+    return conn
+
+
+def create_schema():
+    with connect(DIRECT_PORT, APPLICATION_NAME + "_setup") as direct, direct.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS pp_authors, pp_big, pp_log")
+        cur.execute("CREATE TABLE pp_authors (id int PRIMARY KEY, name text NOT NULL)")
+        cur.execute("INSERT INTO pp_authors SELECT g, 'author ' || g "
+                    f"FROM generate_series(1, {client_args.AUTHORS}) g")
+        cur.execute("CREATE TABLE pp_big (id int PRIMARY KEY, payload text NOT NULL)")
+        cur.execute(f"INSERT INTO pp_big SELECT g, md5(g::text) FROM generate_series(1, {BIG_ROWS}) g")
+        cur.execute("CREATE TABLE pp_log (id serial PRIMARY KEY, n int NOT NULL)")
+    direct.close()
+
+
+def fetch(cur, sql, params=None):
+    cur.execute(sql, params)
+    return cur.fetchall()
+
+
+def duplicate(cur):
+    return [fetch(cur, AUTHOR_BY_ID, (3,)) for _ in range(2)]
+
+
+def reread_after_update(cur):
+    before = fetch(cur, AUTHOR_BY_ID, (3,))
+    cur.execute("UPDATE pp_authors SET name = %s WHERE id = %s", ("renamed", 3))
+    return [before, fetch(cur, AUTHOR_BY_ID, (3,))]
+
+
+def traceparent_two_connections(cur):
+    # One request served by two connections (a pool handing out two): three
+    # author lookups on each, all under the same trace id.
+    trace_id = secrets.token_hex(16)
+    other = connect()
+    cursors = [cur, other.cursor()]
+    for author_id in range(1, 7):
+        # psycopg2 formats %-placeholders: the comment's URL-encoding needs %%.
+        comment = client_args.traceparent_comment(trace_id, route="/books/42").replace("%", "%%")
+        fetch(cursors[author_id % 2], AUTHOR_BY_ID + " " + comment, (author_id,))
+    other.close()
+    return trace_id
+
+
+def unbounded(cur):
+    return len(fetch(cur, "SELECT id, payload FROM pp_big ORDER BY id"))
+
+
+def slow(cur):
+    return fetch(cur, "SELECT pg_sleep(0.3)")
+
+
+def budget(cur):
+    cur.connection.autocommit = False  # one transaction: one window
+    rows = [fetch(cur, AUTHOR_BY_ID, (i % client_args.AUTHORS + 1,)) for i in range(BUDGET_SELECTS)]
+    cur.connection.commit()
+    return len(rows)
+
+
+def unbatched(cur):
+    cur.connection.autocommit = False
+    for n in range(UNBATCHED_INSERTS):
+        cur.execute("INSERT INTO pp_log (n) VALUES (%s)", (n,))
+    cur.connection.commit()
+    return UNBATCHED_INSERTS
+
+
+def churn(cur):
+    # A new connection per request, each closed at once.
+    for _ in range(CHURN_CONNECTIONS):
+        conn = connect()
+        with conn.cursor() as short:
+            fetch(short, "SELECT 1")
+        conn.close()
+        time.sleep(0.02)
+    return CHURN_CONNECTIONS
+
+
+def summary(cur):
+    cur.connection.autocommit = False
+    names = [fetch(cur, AUTHOR_BY_ID, (i,)) for i in (1, 2)]
+    count = fetch(cur, "SELECT count(*) FROM pp_authors")
+    cur.connection.commit()
+    return [names, count]
+
+
+create_schema()
+# Not `with main_conn:`, which would open a transaction block even in autocommit.
+main_conn = connect()
+try:
+    print(globals()[MODE](main_conn.cursor()))
+finally:
+    main_conn.close()

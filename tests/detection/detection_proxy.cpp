@@ -1,0 +1,108 @@
+#include "tests/detection/detection_proxy.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <sstream>
+
+#include "tests/detection/finding_contract.hpp"
+#include "tests/support/pg_cluster.hpp"
+
+namespace pgsleuth::test::detection {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+}  // namespace
+
+std::string pgsleuth_binary() {
+  const char* override_path = std::getenv("PGSLEUTH_E2E_BINARY");
+  return override_path && *override_path ? override_path : PGSLEUTH_BINARY;
+}
+
+Findings of_kind(const Findings& findings, std::string_view kind) {
+  Findings out;
+  for (const auto& line : findings) {
+    if (text(line, "kind") == kind) out.push_back(line);
+  }
+  return out;
+}
+
+std::string text(const json::object& line, const char* name) {
+  const auto* v = line.if_contains(name);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+int64_t integer(const json::object& line, const char* name) {
+  const auto* v = line.if_contains(name);
+  return v && v->is_int64() ? v->as_int64() : -1;
+}
+
+DetectionProxy::DetectionProxy(const std::string& config_toml) : dir_("pgsleuth-detection-") {
+  ProxyOptions options;
+  options.binary = pgsleuth_binary();
+  options.upstream = "127.0.0.1:" + std::to_string(PgClusterEnvironment::cluster().port());
+  if (!config_toml.empty()) {
+    const auto config = dir_.path() / "pgsleuth.toml";
+    write_file(config, config_toml);
+    options.extra_args = {"--config", config.string()};
+  }
+  try {
+    proxy_ = std::make_unique<ProxyProcess>(options);
+  } catch (const std::exception& error) {
+    ADD_FAILURE() << "pgsleuth did not start: " << error.what();
+  }
+}
+
+DetectionProxy::~DetectionProxy() = default;
+
+std::string DetectionProxy::run_client(const std::string& script, const std::string& mode,
+                                       const std::string& application_name) {
+  if (!proxy_) {
+    ADD_FAILURE() << "no pgsleuth to run " << script << " through";
+    return {};
+  }
+  auto result = run_command({kSystemPython, std::string(DETECTION_CLIENTS_DIR) + "/" + script, mode,
+                             std::to_string(PgClusterEnvironment::cluster().port()),
+                             std::to_string(proxy_->port()), application_name},
+                            clean_pg_env(), 120s);
+  EXPECT_EQ(result.exit_code, 0) << script << " " << mode << " failed:\n"
+                                 << result.out << result.err;
+  return result.out;
+}
+
+Findings DetectionProxy::finish() {
+  if (!proxy_) {
+    ADD_FAILURE() << "no pgsleuth to stop";
+    return {};
+  }
+  EXPECT_EQ(proxy_->stop(), 0) << proxy_->stderr_text();
+  findings_text_ = read_file(proxy_->findings_path());
+  Findings findings;
+  std::istringstream lines(findings_text_);
+  for (std::string line; std::getline(lines, line);) {
+    boost::system::error_code error;
+    auto value = json::parse(line, error);
+    if (error || !value.is_object()) {
+      ADD_FAILURE() << "findings line is not a JSON object: " << line;
+      continue;
+    }
+    EXPECT_TRUE(follows_contract(value.as_object()));
+    findings.push_back(std::move(value.as_object()));
+  }
+  return findings;
+}
+
+ClientRun run_client_through_proxy(const std::string& config_toml, const std::string& script,
+                                   const std::string& mode, const std::string& application_name) {
+  DetectionProxy proxy(config_toml);
+  if (!proxy.started()) return {};
+  ClientRun run;
+  run.client_out = proxy.run_client(script, mode, application_name);
+  run.findings = proxy.finish();
+  run.findings_text = proxy.findings_text();
+  return run;
+}
+
+}  // namespace pgsleuth::test::detection

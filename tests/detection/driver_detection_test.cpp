@@ -1,0 +1,139 @@
+// Drivers through pgsleuth: asyncpg's prepared statements (bound values as
+// parameters), per-request trace ids and catalog introspection; psycopg2's
+// repeated reads (duplicate_query) and a traced request spread over two
+// connections.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "tests/detection/detection_proxy.hpp"
+#include "tests/support/event_log.hpp"
+
+namespace pgsleuth::test::detection {
+namespace {
+
+[[maybe_unused]] auto* const pg_env = ::testing::AddGlobalTestEnvironment(new PgClusterEnvironment);
+
+namespace json = boost::json;
+
+const std::string kConfig = std::string(kBaseConfig) + R"(
+[n_plus_one]
+min_repeats = 5
+
+[duplicate_query]
+min_repeats = 2
+)";
+constexpr int64_t kAuthors = 10;   // clients/client_args.py AUTHORS
+constexpr size_t kEnumTypes = 8;   // clients/asyncpg_requests.py ENUM_TYPES
+
+std::string dump(const Findings& findings) { return json::serialize(json::value_from(findings)); }
+
+// The asyncpg prepared-statement loop's finding: bound values, not literals.
+void expect_prepared_n_plus_one(const Findings& findings) {
+  auto n_plus_one = of_kind(findings, "n_plus_one");
+  ASSERT_EQ(n_plus_one.size(), 1u) << dump(findings);
+  const auto& f = n_plus_one.front();
+  SCOPED_TRACE(json::serialize(f));
+  EXPECT_EQ(text(f, "normalized"), "SELECT name FROM ap_authors WHERE id = $1");
+  EXPECT_EQ(integer(f, "count"), kAuthors);
+  EXPECT_GE(integer(f, "distinct_params"), 2);
+  const auto& params = f.at("sample_params");
+  ASSERT_TRUE(params.is_array());
+  ASSERT_EQ(params.as_array().size(), 1u);
+  // asyncpg binds int4 in binary: the value as \x hex.
+  ASSERT_TRUE(params.as_array()[0].is_string());
+  EXPECT_EQ(params.as_array()[0].as_string().substr(0, 2), "\\x");
+}
+
+TEST(AsyncpgDetection, FetchrowLoopOnPreparedStatementIsNPlusOne) {
+  expect_prepared_n_plus_one(
+      run_client_through_proxy(kConfig, "asyncpg_requests.py", "prepared_loop", "asyncpg_prepared_loop").findings);
+}
+
+// The same loop with fetch() instead of fetchrow(): Execute without a row
+// limit, so the portal completes instead of being suspended.
+TEST(AsyncpgDetection, FetchLoopOnPreparedStatementIsNPlusOne) {
+  expect_prepared_n_plus_one(
+      run_client_through_proxy(kConfig, "asyncpg_requests.py", "prepared_fetch", "asyncpg_prepared_fetch").findings);
+}
+
+TEST(AsyncpgDetection, OneQueryPerTracedRequestIsNoNPlusOne) {
+  auto run = run_client_through_proxy(kConfig, "asyncpg_requests.py", "traced_requests", "asyncpg_traced");
+  const auto& findings = run.findings;
+  EXPECT_TRUE(of_kind(findings, "n_plus_one").empty()) << dump(findings);
+  // Every request was seen, each its own trace-id window of one statement.
+  std::set<std::string> trace_ids;
+  for (const auto& summary : of_kind(findings, "request_summary")) {
+    if (text(summary, "request_source") != "traceparent") continue;
+    EXPECT_EQ(integer(summary, "count"), 1) << json::serialize(summary);
+    EXPECT_EQ(text(summary, "route"), "/authors/show") << json::serialize(summary);
+    trace_ids.insert(text(summary, "request_id"));
+  }
+  EXPECT_EQ(trace_ids.size(), static_cast<size_t>(kAuthors)) << dump(findings);
+}
+
+TEST(AsyncpgDetection, TypeIntrospectionQueriesMakeNoRepeatFindings) {
+  DetectionProxy proxy(kConfig);
+  ASSERT_TRUE(proxy.started());
+  proxy.run_client("asyncpg_requests.py", "type_introspection", "asyncpg_introspection");
+  auto findings = proxy.finish();
+  // asyncpg looked each enum type up in pg_catalog, with other parameters
+  // each time, all in one window: the shape of an N+1 on catalog tables.
+  auto events = proxy.process().events().read_all();
+  auto lookups = statements_containing(events, "asyncpg_introspection", "typeinfo_tree");
+  EXPECT_GE(lookups.size(), kEnumTypes) << proxy.process().events().path();
+  EXPECT_TRUE(of_kind(findings, "n_plus_one").empty()) << dump(findings);
+  EXPECT_TRUE(of_kind(findings, "duplicate_query").empty()) << dump(findings);
+}
+
+TEST(DuplicateQueryDetection, SameSelectWithSameParamsTwiceIsDuplicateWithSameResult) {
+  auto run = run_client_through_proxy(kConfig, "psycopg2_patterns.py", "duplicate", "psycopg2_duplicate");
+  const auto& findings = run.findings;
+  auto duplicates = of_kind(findings, "duplicate_query");
+  ASSERT_EQ(duplicates.size(), 1u) << dump(findings);
+  const auto& f = duplicates.front();
+  SCOPED_TRACE(json::serialize(f));
+  EXPECT_EQ(text(f, "normalized"), "SELECT id, name FROM pp_authors WHERE id = $1");
+  EXPECT_EQ(text(f, "sample_sql"), "SELECT id, name FROM pp_authors WHERE id = 3");
+  EXPECT_EQ(integer(f, "count"), 2);
+  EXPECT_EQ(f.at("same_result"), true);
+  EXPECT_EQ(text(f, "request_source"), "idle_gap");
+}
+
+TEST(DuplicateQueryDetection, RereadAfterUpdateOfTheSameTableIsNoDuplicate) {
+  auto run = run_client_through_proxy(kConfig, "psycopg2_patterns.py", "reread_after_update", "psycopg2_reread");
+  const auto& findings = run.findings;
+  EXPECT_TRUE(of_kind(findings, "duplicate_query").empty()) << dump(findings);
+  // Read, UPDATE, read: all three in one window.
+  auto summaries = of_kind(findings, "request_summary");
+  ASSERT_EQ(summaries.size(), 1u) << dump(findings);
+  EXPECT_EQ(integer(summaries.front(), "count"), 3);
+}
+
+TEST(TraceparentDetection, WindowSpansTwoConnectionsOfOneTraceId) {
+  auto run = run_client_through_proxy(kConfig, "psycopg2_patterns.py", "traceparent_two_connections", "psycopg2_traced");
+  const auto& findings = run.findings;
+  const auto& out = run.client_out;
+  const std::string trace_id = out.substr(0, out.find('\n'));
+  ASSERT_EQ(trace_id.size(), 32u) << out;
+
+  auto summaries = of_kind(findings, "request_summary");
+  ASSERT_EQ(summaries.size(), 1u) << "one window for both connections: " << dump(findings);
+  const auto& summary = summaries.front();
+  EXPECT_EQ(text(summary, "request_id"), trace_id);
+  EXPECT_EQ(text(summary, "request_source"), "traceparent");
+  EXPECT_EQ(text(summary, "route"), "/books/42");
+  EXPECT_EQ(integer(summary, "count"), 6);
+
+  // Three lookups on each connection: only together do they reach
+  // n_plus_one.min_repeats.
+  auto n_plus_one = of_kind(findings, "n_plus_one");
+  ASSERT_EQ(n_plus_one.size(), 1u) << dump(findings);
+  EXPECT_EQ(text(n_plus_one.front(), "request_id"), trace_id);
+  EXPECT_EQ(text(n_plus_one.front(), "request_source"), "traceparent");
+  EXPECT_EQ(text(n_plus_one.front(), "route"), "/books/42");
+  EXPECT_EQ(integer(n_plus_one.front(), "count"), 6);
+}
+
+}  // namespace
+}  // namespace pgsleuth::test::detection
