@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "analyzers/statement_filters.hpp"
+
 namespace pgsleuth::analyzers {
 
 namespace {
@@ -41,15 +43,19 @@ void detect_query_budget(const RequestWindow& window, Detections& out) {
   d.extra["db_time_ms"] = round_ms(d.db_time_ms);
   d.extra["top"] = std::move(top_json);
   d.extra["max_queries"] = max_queries;
-  if (!top.empty()) {
-    d.group = top.front();
-    d.sample = &top.front()->samples.front();
+  // The finding quotes the most repeated statement that could be changed:
+  // BEGIN/COMMIT or SET are rarely the reason a request ran too many.
+  const auto quoted = std::find_if(top.begin(), top.end(),
+                                   [](auto* g) { return !is_session_control(*g->shape); });
+  if (quoted != top.end()) {
+    d.group = *quoted;
+    d.sample = &d.group->samples.front();
   }
   d.message = fmt::format(
       "One request ran {} statements (budget {}){}.", d.count, max_queries,
-      top.empty() ? std::string()
-                  : fmt::format("; the most repeated, on {}, ran {} times",
-                                table_list(*top.front()->shape), top.front()->records.size()));
+      d.group ? fmt::format("; the most repeated, on {}, ran {} times",
+                            table_list(*d.group->shape), d.group->records.size())
+              : std::string());
   d.suggestion =
       "Fetch related data in fewer queries (JOINs, `= ANY($1)`, eager loading) and batch "
       "writes; the `top` list shows where the statements come from.";

@@ -110,6 +110,21 @@ TEST(QueryBudget, WindowWithTooManyStatementsNamesTheTopOnes) {
   EXPECT_TRUE(f.at("db_time_ms").is_double());
 }
 
+TEST(QueryBudget, QuotesAStatementThatCanChangeNotSessionControl) {
+  config::AnalysisSettings s;
+  s.query_budget.max_queries = 10;
+  Harness h(s);
+  const auto set = make_shape({StatementKind::SetShow, "SET application_name = $1"});
+  for (const auto& v : numbers(7)) h.run(Stmt(set, h.conn).literals({v}));
+  for (const auto& id : numbers(3)) h.run(Stmt(select_user_by_id(), h.conn).params({id}));
+  h.settle();
+  const auto found = h.of_kind("query_budget_exceeded");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].at("fingerprint").as_string(), select_user_by_id()->fingerprint_hex);
+  EXPECT_EQ(found[0].at("top").as_array().at(0).at("fingerprint").as_string(),
+            set->fingerprint_hex);
+}
+
 TEST(QueryBudget, UnderBudgetIsNot) {
   config::AnalysisSettings s;
   s.query_budget.max_queries = 10;
