@@ -28,8 +28,20 @@ constexpr size_t kEnumTypes = 8;   // clients/asyncpg_requests.py ENUM_TYPES
 
 std::string dump(const Findings& findings) { return json::serialize(json::value_from(findings)); }
 
-// The asyncpg prepared-statement loop's finding: bound values, not literals.
-void expect_prepared_n_plus_one(const Findings& findings) {
+// The asyncpg prepared-statement loop (`mode` of asyncpg_requests.py): the
+// proxy saw every execution, and the analysis made one n_plus_one of them
+// quoting bound values, not literals.
+void expect_prepared_n_plus_one(const std::string& mode) {
+  DetectionProxy proxy(kConfig);
+  ASSERT_TRUE(proxy.started());
+  const std::string application = "asyncpg_" + mode;
+  proxy.run_client("asyncpg_requests.py", mode, application);
+  auto findings = proxy.finish();
+  auto executions = statements_containing(proxy.process().events().read_all(), application,
+                                          "FROM ap_authors WHERE id = $1");
+  EXPECT_EQ(executions.size(), static_cast<size_t>(kAuthors))
+      << "statement events of the loop (the proxy's --events): each execution must be one";
+
   auto n_plus_one = of_kind(findings, "n_plus_one");
   ASSERT_EQ(n_plus_one.size(), 1u) << dump(findings);
   const auto& f = n_plus_one.front();
@@ -42,19 +54,19 @@ void expect_prepared_n_plus_one(const Findings& findings) {
   ASSERT_EQ(params.as_array().size(), 1u);
   // asyncpg binds int4 in binary: the value as \x hex.
   ASSERT_TRUE(params.as_array()[0].is_string());
-  EXPECT_EQ(params.as_array()[0].as_string().substr(0, 2), "\\x");
+  EXPECT_TRUE(std::string_view(params.as_array()[0].as_string()).starts_with("\\x")) << params;
 }
 
+// fetchrow() executes with a row limit of 1: the server answers
+// PortalSuspended, and Sync then closes the portal.
 TEST(AsyncpgDetection, FetchrowLoopOnPreparedStatementIsNPlusOne) {
-  expect_prepared_n_plus_one(
-      run_client_through_proxy(kConfig, "asyncpg_requests.py", "prepared_loop", "asyncpg_prepared_loop").findings);
+  expect_prepared_n_plus_one("prepared_loop");
 }
 
-// The same loop with fetch() instead of fetchrow(): Execute without a row
-// limit, so the portal completes instead of being suspended.
+// The same loop with fetch(): Execute without a row limit, so the portal
+// completes with CommandComplete.
 TEST(AsyncpgDetection, FetchLoopOnPreparedStatementIsNPlusOne) {
-  expect_prepared_n_plus_one(
-      run_client_through_proxy(kConfig, "asyncpg_requests.py", "prepared_fetch", "asyncpg_prepared_fetch").findings);
+  expect_prepared_n_plus_one("prepared_fetch");
 }
 
 TEST(AsyncpgDetection, OneQueryPerTracedRequestIsNoNPlusOne) {
