@@ -184,12 +184,45 @@ check("python3-psycopg2" in apt_packages("demo"), "demo stage installs python3-p
 ignored = read(".dockerignore").split()
 check("build*/" in ignored and ".git" in ignored, ".dockerignore leaves out build trees and .git")
 
+# ---- README.md against the code ----
+readme = read("README.md")
+first_block = re.search(r"```sh\n(.*?)```", readme, re.S)
+check(bool(first_block) and re.match(r"# pgsleuth\n\n```sh\n", readme) and
+      "scripts/demo.sh" in first_block.group(1) and "scripts/test.sh" in first_block.group(1),
+      "README opens with the demo and test commands")
+exposition = read("admin/metrics_exposition.cpp")
+code_metrics = set(re.findall(r'"(pgsleuth_\w+)"', exposition))
+doc_metrics = {re.sub(r"_(bucket|sum|count)$", "", m) if m.startswith("pgsleuth_statement_duration") else m
+               for m in re.findall(r"\b(pgsleuth_\w+)", readme)}
+check(code_metrics == doc_metrics, "README names exactly the metrics of admin/metrics_exposition.cpp",
+      f"undocumented {sorted(code_metrics - doc_metrics)}, not in code {sorted(doc_metrics - code_metrics)}")
+kinds = re.findall(r'"(\w+)"', re.search(r"kFindingKinds\[\] = \{(.*?)\}", exposition, re.S).group(1))
+check(all(f"### `{k}`" in readme for k in kinds), "README has a section for every finding kind",
+      str([k for k in kinds if f"### `{k}`" not in readme]))
+toml = read("config/pgsleuth.example.toml")
+keys, section = set(), None
+for line in toml.splitlines():
+    if re.match(r"\[(\w+)\]", line):
+        section = re.match(r"\[(\w+)\]", line).group(1)
+    elif re.match(r"(\w+)\s*=", line) and section:
+        keys.add(section + "." + re.match(r"(\w+)", line).group(1))
+sections = {k.split(".")[0] for k in keys}
+mentioned = {m for m in re.findall(r"`(\w+\.\w+)`", readme) if m.split(".")[0] in sections}
+check(mentioned <= keys, "every config key the README names is in config/pgsleuth.example.toml",
+      str(sorted(mentioned - keys)))
+help_block = re.search(r"```text\n(Flags \(flags.*?)```", readme, re.S)
+check(bool(help_block), "README quotes the flags part of --help")
+
 # ---- against a built binary ----
 if not pgsleuth:
     print("note: no built pgsleuth (set PGSLEUTH=path): binary checks skipped")
 else:
     r = subprocess.run([pgsleuth, *args, "--help"], capture_output=True, text=True)
     check(r.returncode == 0, f"{pgsleuth} accepts ENTRYPOINT + command flags", r.stderr.strip())
+    help_text = subprocess.run([pgsleuth, "--help"], capture_output=True, text=True).stdout
+    flags_part = help_text[help_text.find("Flags (flags"):]
+    check(bool(help_block) and help_block.group(1).strip() == flags_part.strip(),
+          "README's flag list is the binary's --help", "update the ```text block in README.md")
 
     libs = re.findall(r"=> (/\S+)", subprocess.run(["ldd", pgsleuth], capture_output=True, text=True).stdout)
     base_image = {"libc6", "libstdc++6", "libgcc-s1"}  # in debian:bookworm-slim already
