@@ -210,6 +210,20 @@ sections = {k.split(".")[0] for k in keys}
 mentioned = {m for m in re.findall(r"`(\w+\.\w+)`", readme) if m.split(".")[0] in sections}
 check(mentioned <= keys, "every config key the README names is in config/pgsleuth.example.toml",
       str(sorted(mentioned - keys)))
+bad_yaml = []
+for block in re.findall(r"```yaml\n(.*?)```", readme, re.S):
+    try:
+        yaml.safe_load(block)
+    except yaml.YAMLError as e:
+        bad_yaml.append(str(e).splitlines()[0])
+check(not bad_yaml, "every YAML example in README parses", str(bad_yaml))
+bad_toml = []
+for block in re.findall(r"```toml\n(.*?)```", readme, re.S):
+    for line in block.splitlines():
+        m = re.match(r"(\w+)\s*=", line)
+        if m and not any(k.endswith("." + m.group(1)) for k in keys):
+            bad_toml.append(m.group(1))
+check(not bad_toml, "every TOML example key in README is a real config key", str(bad_toml))
 help_block = re.search(r"```text\n(Flags \(flags.*?)```", readme, re.S)
 check(bool(help_block), "README quotes the flags part of --help")
 
