@@ -28,6 +28,14 @@ constexpr size_t kEnumTypes = 8;   // clients/asyncpg_requests.py ENUM_TYPES
 
 std::string dump(const Findings& findings) { return json::serialize(json::value_from(findings)); }
 
+// The one n_plus_one finding of `findings` (an empty object, after a
+// failure, when there is not exactly one).
+json::object only_n_plus_one(const Findings& findings) {
+  auto n_plus_one = of_kind(findings, "n_plus_one");
+  EXPECT_EQ(n_plus_one.size(), 1u) << dump(findings);
+  return n_plus_one.size() == 1 ? n_plus_one.front() : json::object{};
+}
+
 // The asyncpg prepared-statement loop (`mode` of asyncpg_requests.py): the
 // proxy saw every execution, and the analysis made one n_plus_one of them
 // quoting bound values, not literals.
@@ -42,11 +50,11 @@ void expect_prepared_n_plus_one(const std::string& mode) {
   EXPECT_EQ(executions.size(), static_cast<size_t>(kAuthors))
       << "statement events of the loop (the proxy's --events): each execution must be one";
 
-  auto n_plus_one = of_kind(findings, "n_plus_one");
-  ASSERT_EQ(n_plus_one.size(), 1u) << dump(findings);
-  const auto& f = n_plus_one.front();
+  const auto f = only_n_plus_one(findings);
   SCOPED_TRACE(json::serialize(f));
   EXPECT_EQ(text(f, "normalized"), "SELECT name FROM ap_authors WHERE id = $1");
+  ASSERT_TRUE(f.contains("parent") && f.at("parent").is_object()) << "the ids query fed every lookup";
+  EXPECT_EQ(f.at("parent").at("normalized"), "SELECT id FROM ap_authors ORDER BY id LIMIT $1");
   EXPECT_EQ(integer(f, "count"), kAuthors);
   EXPECT_GE(integer(f, "distinct_params"), 2);
   const auto& params = f.at("sample_params");
@@ -122,29 +130,34 @@ TEST(DuplicateQueryDetection, RereadAfterUpdateOfTheSameTableIsNoDuplicate) {
   EXPECT_EQ(integer(summaries.front(), "count"), 3);
 }
 
-TEST(TraceparentDetection, WindowSpansTwoConnectionsOfOneTraceId) {
-  auto run = run_client_through_proxy(kConfig, "psycopg2_patterns.py", "traceparent_two_connections", "psycopg2_traced");
+// A psycopg2_patterns.py mode that runs six author lookups under one trace
+// id (printed): one traceparent window with that id and `route`, and its
+// n_plus_one.
+void expect_one_traced_request(const std::string& mode, const std::string& route) {
+  auto run = run_client_through_proxy(kConfig, "psycopg2_patterns.py", mode, "psycopg2_" + mode);
   const auto& findings = run.findings;
-  const auto& out = run.client_out;
-  const std::string trace_id = out.substr(0, out.find('\n'));
-  ASSERT_EQ(trace_id.size(), 32u) << out;
+  const std::string trace_id = run.client_out.substr(0, run.client_out.find('\n'));
+  ASSERT_EQ(trace_id.size(), 32u) << run.client_out;
 
   auto summaries = of_kind(findings, "request_summary");
-  ASSERT_EQ(summaries.size(), 1u) << "one window for both connections: " << dump(findings);
-  const auto& summary = summaries.front();
-  EXPECT_EQ(text(summary, "request_id"), trace_id);
-  EXPECT_EQ(text(summary, "request_source"), "traceparent");
-  EXPECT_EQ(text(summary, "route"), "/books/42");
-  EXPECT_EQ(integer(summary, "count"), 6);
+  ASSERT_EQ(summaries.size(), 1u) << "one window for the trace id: " << dump(findings);
+  for (const auto& line : {summaries.front(), only_n_plus_one(findings)}) {
+    SCOPED_TRACE(json::serialize(line));
+    EXPECT_EQ(text(line, "request_id"), trace_id);
+    EXPECT_EQ(text(line, "request_source"), "traceparent");
+    EXPECT_EQ(text(line, "route"), route);
+    EXPECT_EQ(integer(line, "count"), 6);
+  }
+}
 
-  // Three lookups on each connection: only together do they reach
-  // n_plus_one.min_repeats.
-  auto n_plus_one = of_kind(findings, "n_plus_one");
-  ASSERT_EQ(n_plus_one.size(), 1u) << dump(findings);
-  EXPECT_EQ(text(n_plus_one.front(), "request_id"), trace_id);
-  EXPECT_EQ(text(n_plus_one.front(), "request_source"), "traceparent");
-  EXPECT_EQ(text(n_plus_one.front(), "route"), "/books/42");
-  EXPECT_EQ(integer(n_plus_one.front(), "count"), 6);
+// Three lookups on each of two connections: only together do they reach
+// n_plus_one.min_repeats.
+TEST(TraceparentDetection, WindowSpansTwoConnectionsOfOneTraceId) {
+  expect_one_traced_request("traceparent_two_connections", "/books/42");
+}
+
+TEST(TraceparentDetection, LeadingCommentWithControllerAndActionNamesTheRoute) {
+  expect_one_traced_request("traceparent_leading_comment", "books#show");
 }
 
 }  // namespace

@@ -32,14 +32,22 @@ async def create_schema():
     await direct.close()
 
 
+async def author_ids(conn):
+    # The parent query: its rows hold the values the loop is called with.
+    return [r["id"] for r in await conn.fetch("SELECT id FROM ap_authors ORDER BY id LIMIT $1",
+                                              client_args.AUTHORS)]
+
+
 async def prepared_loop(conn):
+    ids = await author_ids(conn)
     stmt = await conn.prepare("SELECT name FROM ap_authors WHERE id = $1")
-    return [(await stmt.fetchrow(i))["name"] for i in range(1, client_args.AUTHORS + 1)]
+    return [(await stmt.fetchrow(i))["name"] for i in ids]
 
 
 async def prepared_fetch(conn):
+    ids = await author_ids(conn)
     stmt = await conn.prepare("SELECT name FROM ap_authors WHERE id = $1")
-    return [(await stmt.fetch(i))[0]["name"] for i in range(1, client_args.AUTHORS + 1)]
+    return [(await stmt.fetch(i))[0]["name"] for i in ids]
 
 
 async def traced_requests(conn):

@@ -16,11 +16,10 @@ def parse(modes):
     return sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 
 
-def traceparent_comment(trace_id=None, route=None):
-    """A sqlcommenter comment with a new (or the given) W3C trace id."""
+def traceparent_comment(trace_id=None, **tags):
+    """A sqlcommenter comment with a new (or the given) W3C trace id, a new
+    span id, and `tags` (route=..., controller=..., action=...) URL-encoded."""
     trace_id = trace_id or secrets.token_hex(16)
-    tags = []
-    if route is not None:
-        tags.append(f"route='{quote(route, safe='')}'")
-    tags.append(f"traceparent='00-{trace_id}-{secrets.token_hex(8)}-01'")
-    return "/*" + ",".join(tags) + "*/"
+    pairs = [f"{key}='{quote(value, safe='')}'" for key, value in tags.items()]
+    pairs.append(f"traceparent='00-{trace_id}-{secrets.token_hex(8)}-01'")
+    return "/*" + ",".join(pairs) + "*/"

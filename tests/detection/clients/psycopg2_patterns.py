@@ -9,7 +9,8 @@ import psycopg2
 
 import client_args
 
-MODES = ["duplicate", "reread_after_update", "traceparent_two_connections", "unbounded",
+MODES = ["duplicate", "reread_after_update", "traceparent_two_connections",
+         "traceparent_leading_comment", "unbounded",
          "slow", "budget", "unbatched", "churn", "summary"]
 MODE, DIRECT_PORT, PROXY_PORT, APPLICATION_NAME = client_args.parse(MODES)
 BIG_ROWS = 1500
@@ -43,6 +44,11 @@ def fetch(cur, sql, params=None):
     return cur.fetchall()
 
 
+def traced(trace_id, **tags):
+    # psycopg2 formats %-placeholders: the comment's URL-encoding needs %%.
+    return client_args.traceparent_comment(trace_id, **tags).replace("%", "%%")
+
+
 def duplicate(cur):
     return [fetch(cur, AUTHOR_BY_ID, (3,)) for _ in range(2)]
 
@@ -60,10 +66,18 @@ def traceparent_two_connections(cur):
     other = connect()
     cursors = [cur, other.cursor()]
     for author_id in range(1, 7):
-        # psycopg2 formats %-placeholders: the comment's URL-encoding needs %%.
-        comment = client_args.traceparent_comment(trace_id, route="/books/42").replace("%", "%%")
+        comment = traced(trace_id, route="/books/42")
         fetch(cursors[author_id % 2], AUTHOR_BY_ID + " " + comment, (author_id,))
     other.close()
+    return trace_id
+
+
+def traceparent_leading_comment(cur):
+    # Rails-style tags, the comment in front of the statement.
+    trace_id = secrets.token_hex(16)
+    for author_id in range(1, 7):
+        fetch(cur, traced(trace_id, controller="books", action="show") + " " + AUTHOR_BY_ID,
+              (author_id,))
     return trace_id
 
 
