@@ -1,7 +1,5 @@
 #include "app/admin_wiring.hpp"
 
-#include <algorithm>
-
 #include "admin/admin_server.hpp"
 #include "admin/metrics_exposition.hpp"
 
@@ -20,16 +18,7 @@ FindingRouter::Recent AdminState::requests_recorder() {
 
 boost::json::array AdminState::recent_findings() const { return findings_.newest_first(); }
 
-boost::json::array AdminState::recent_requests() const {
-  boost::json::array all = requests_.newest_first();
-  auto count = [](const boost::json::value& v) -> int64_t {
-    const auto* c = v.as_object().if_contains("count");
-    return c && c->is_int64() ? c->as_int64() : (c && c->is_uint64() ? static_cast<int64_t>(c->as_uint64()) : 0);
-  };
-  std::stable_sort(all.begin(), all.end(),
-                   [&](const boost::json::value& a, const boost::json::value& b) { return count(a) > count(b); });
-  return all;
-}
+boost::json::array AdminState::recent_requests() const { return requests_.largest_first("count"); }
 
 namespace {
 

@@ -33,6 +33,7 @@ proxy::ProxyOptions proxy_options(const config::Config& cfg) {
   o.connect_timeout_ms = cfg.proxy.connect_timeout_ms;
   o.max_connections = cfg.proxy.max_connections;
   o.event_queue_capacity = cfg.proxy.event_queue_capacity;
+  o.observe = cfg.proxy.analysis;
   return o;
 }
 
@@ -69,7 +70,9 @@ int run_proxy(const config::CommandLine& command_line) {
     return 1;
   }
   std::vector<events::SpscRing<events::Event>*> queues;
-  for (size_t i = 0; i < server.thread_count(); ++i) queues.push_back(server.event_queue(i));
+  for (size_t i = 0; i < server.thread_count(); ++i) {
+    if (auto* q = server.event_queue(i)) queues.push_back(q);  // none with --no-analysis
+  }
   AnalysisThread analysis(queues, {analysis_settings(cfg), cfg.fingerprint.cache_bytes, command_line.events_path},
                           router);
   analysis.start();

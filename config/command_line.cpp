@@ -19,7 +19,7 @@ struct FlagSpec {
 constexpr FlagSpec kFlags[] = {
     {"config", true},   {"listen", true},  {"upstream", true}, {"findings", true},
     {"admin", true},    {"log-level", true}, {"events", true}, {"threads", true},
-    {"check-config", true}, {"help", false}, {"version", false},
+    {"check-config", true}, {"help", false}, {"version", false}, {"no-analysis", false},
 };
 
 const FlagSpec* find_flag(std::string_view name) {
@@ -66,6 +66,8 @@ void apply_override(Config& config, const std::string& flag, const std::string& 
     config.log.level = value;
   } else if (flag == "threads") {
     config.proxy.threads = parse_threads(value);
+  } else if (flag == "no-analysis") {
+    config.proxy.analysis = false;
   }
 }
 
@@ -111,7 +113,11 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
     if (spec == nullptr) throw UsageError(fmt::format("unknown flag --{} (see --help)", name));
     if (!spec->takes_value) {
       if (eq != std::string::npos) throw UsageError(fmt::format("flag --{} takes no value", name));
-      (name == "help" ? help : version) = true;
+      if (name == "no-analysis") {
+        result.overrides.emplace_back(name, "");
+      } else {
+        (name == "help" ? help : version) = true;
+      }
       continue;
     }
     std::string value;
@@ -180,6 +186,7 @@ Flags (flags override the config file; the config file overrides defaults):
   --admin HOST:PORT      serve /metrics, /findings, /requests, /healthz (default off)
   --log-level LEVEL      trace, debug, info, warn, error, critical or off (default info)
   --threads N            I/O threads; 0 = one per core (default 0)
+  --no-analysis          forward only: no statement events, no findings
   --events PATH          debug: write every statement event as JSON Lines ("-" = stdout)
   --check-config FILE    only check a config file, exit 0 if it is valid, 2 if not
   --help                 show this text

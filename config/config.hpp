@@ -18,6 +18,7 @@ struct ProxySettings {
   uint32_t shutdown_grace_ms = 5000;     // let connections finish on SIGTERM
   uint32_t max_connections = 10000;
   uint32_t event_queue_capacity = 65536; // per I/O thread; full = drop and count
+  bool analysis = true;                  // false: forward only, observe nothing
   bool operator==(const ProxySettings&) const = default;
 };
 

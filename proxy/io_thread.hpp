@@ -52,11 +52,13 @@ struct IoThread {
     }
   }
 
-  boost::asio::io_context io{1};
   std::unique_ptr<events::SpscRing<events::Event>> events;  // null: no analysis
   IoThreadCounters counters;
   std::unordered_map<uint64_t, std::weak_ptr<Session>> sessions;  // this thread's only
   std::thread thread;
+  // Last, so it is destroyed first: sessions still held by its pending
+  // handlers unregister themselves from the members above.
+  boost::asio::io_context io{1};
 };
 
 }  // namespace pgsleuth::proxy

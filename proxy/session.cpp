@@ -66,8 +66,10 @@ void Session::pump_server() {
     if (ec) return self->close(ec == asio::error::eof ? "upstream closed" : "upstream: " + ec.message());
     auto now = events::SteadyTime::clock::now();
     IoThreadCounters::add(self->thread_.counters.bytes_from_servers, n);
+    self->client_write_pending_ = true;
     asio::async_write(self->client_, asio::buffer(self->server_buf_.data(), n),
                       [self](error_code wec, size_t) {
+                        self->client_write_pending_ = false;
                         if (wec) return self->close("client write: " + wec.message());
                         self->maybe_finish_drain();
                         if (!self->closed_) self->pump_server();
@@ -110,7 +112,8 @@ void Session::maybe_finish_drain() {
 }
 
 void Session::fail_to_client(std::string_view sqlstate, const std::string& message) {
-  if (closed_) return;
+  // Never inside a message the server is still sending to the client.
+  if (closed_ || client_write_pending_) return;
   std::string err = wire::make_error_response("FATAL", sqlstate, message);
   error_code ec;
   // Best effort and tiny: the socket's send buffer takes it at once.

@@ -69,6 +69,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   events::ConnectionInfoPtr info_;
   std::optional<ConnectionObserver> observer_;
+  bool client_write_pending_ = false;
   bool draining_ = false;
   bool closed_ = false;
 };

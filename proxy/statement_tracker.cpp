@@ -111,10 +111,10 @@ void StatementTracker::on_bind(const wire::Message& m) {
     portals_.erase(portals_.begin());
   }
   Portal& portal = portals_[std::string(b->portal)];
+  finish_abandoned(portal);
   auto st = statements_.find(std::string(b->statement));
   portal.sql = st == statements_.end() ? nullptr : st->second;
   copy_params(b->params, portal.params);
-  portal.suspended.reset();
   bind_scratch_ = std::move(b->params);
 }
 
@@ -139,7 +139,11 @@ void StatementTracker::on_close(const wire::Message& m) {
   auto c = wire::parse_close(m.body);
   if (!c) return;
   if (c->target == 'P') {
-    portals_.erase(std::string(c->name));
+    auto it = portals_.find(std::string(c->name));
+    if (it != portals_.end()) {
+      finish_abandoned(it->second);
+      portals_.erase(it);
+    }
     return;
   }
   auto it = statements_.find(std::string(c->name));
@@ -154,7 +158,7 @@ void StatementTracker::on_backend(const wire::Message& m, SteadyTime now) {
     case 'D': return on_data_row(m);
     case 'C': return on_command_complete(m, now);
     case 'E': return on_error(m, now);
-    case 's': return on_portal_suspended();
+    case 's': return on_portal_suspended(now);
     case 'I':  // EmptyQueryResponse: nothing ran
       if (!pending_.empty() && pending_.front().kind == Pending::Kind::Execute) pending_.pop_front();
       return;
@@ -178,24 +182,45 @@ void StatementTracker::on_data_row(const wire::Message& m) {
   });
 }
 
+events::StatementEvent StatementTracker::make_event(const SqlPtr& sql, Progress&& progress,
+                                                   SteadyTime completed) {
+  events::StatementEvent ev;
+  ev.conn = conn_;
+  ev.sql = sql ? sql : std::make_shared<const std::string>();
+  ev.started = progress.started;
+  ev.completed = completed;
+  ev.completed_wall = std::chrono::system_clock::now();
+  ev.rows = progress.rows;
+  ev.bytes = progress.bytes;
+  ev.result_hash = progress.result_hash;
+  ev.cell_hashes = std::move(progress.cell_hashes);
+  ev.tx_before = tx_;
+  ev.tx_after = tx_;
+  return ev;
+}
+
+void StatementTracker::finish_abandoned(Portal& portal) {
+  if (!portal.suspended) return;
+  emit_held();
+  events::StatementEvent ev = make_event(portal.sql, std::move(*portal.suspended), portal.suspended_at);
+  portal.suspended.reset();
+  ev.extended = true;
+  ev.params = portal.params;
+  emit_(std::move(ev));
+}
+
+void StatementTracker::finish_all_abandoned() {
+  for (auto& [name, portal] : portals_) finish_abandoned(portal);
+}
+
 void StatementTracker::complete_head(std::string_view tag, std::string_view sqlstate,
                                      SteadyTime now) {
   Pending& head = pending_.front();
   emit_held();
-  events::StatementEvent ev;
-  ev.conn = conn_;
-  ev.sql = head.sql ? head.sql : std::make_shared<const std::string>();
+  events::StatementEvent ev = make_event(head.sql, std::move(head.progress), now);
   ev.statement_index = head.statement_index;
   ev.extended = head.kind == Pending::Kind::Execute;
-  ev.params = head.kind == Pending::Kind::Execute ? std::move(head.params)
-                                                  : std::vector<events::BoundParam>{};
-  ev.started = head.progress.started;
-  ev.completed = now;
-  ev.completed_wall = std::chrono::system_clock::now();
-  ev.rows = head.progress.rows;
-  ev.bytes = head.progress.bytes;
-  ev.result_hash = head.progress.result_hash;
-  ev.cell_hashes = std::move(head.progress.cell_hashes);
+  if (ev.extended) ev.params = std::move(head.params);
   ev.command_tag = tag;
   ev.sqlstate = sqlstate;
   ev.tx_before = tx_;
@@ -228,7 +253,10 @@ void StatementTracker::forget_statements(std::string_view tag, const std::string
   if (tag != "DEALLOCATE") {
     statements_.clear();
     statement_bytes_ = 0;
-    if (tag == "DISCARD ALL") portals_.clear();
+    if (tag == "DISCARD ALL") {
+      finish_all_abandoned();
+      portals_.clear();
+    }
     return;
   }
   // DEALLOCATE [PREPARE] name
@@ -258,7 +286,7 @@ void StatementTracker::on_error(const wire::Message& m, SteadyTime now) {
   while (!pending_.empty() && pending_.front().kind != Pending::Kind::Sync) pending_.pop_front();
 }
 
-void StatementTracker::on_portal_suspended() {
+void StatementTracker::on_portal_suspended(SteadyTime now) {
   if (pending_.empty() || pending_.front().kind != Pending::Kind::Execute) return;
   Pending head = std::move(pending_.front());
   pending_.pop_front();
@@ -272,7 +300,9 @@ void StatementTracker::on_portal_suspended() {
     }
   }
   auto it = portals_.find(head.portal);
-  if (it != portals_.end()) it->second.suspended = std::move(head.progress);
+  if (it == portals_.end()) return;
+  it->second.suspended = std::move(head.progress);
+  it->second.suspended_at = now;
 }
 
 void StatementTracker::on_ready_for_query(const wire::Message& m) {
@@ -287,6 +317,11 @@ void StatementTracker::on_ready_for_query(const wire::Message& m) {
   if (held_) {
     held_->tx_after = tx_;
     emit_held();
+  }
+  // Outside a transaction block every portal is gone.
+  if (tx_ == 'I') {
+    finish_all_abandoned();
+    portals_.clear();
   }
 }
 

@@ -67,6 +67,7 @@ class StatementTracker {
     SqlPtr sql;
     std::vector<events::BoundParam> params;
     std::optional<Progress> suspended;  // a partly run execution
+    SteadyTime suspended_at{};
   };
 
   void on_parse(const wire::Message& m);
@@ -76,9 +77,14 @@ class StatementTracker {
   void on_data_row(const wire::Message& m);
   void on_command_complete(const wire::Message& m, SteadyTime now);
   void on_error(const wire::Message& m, SteadyTime now);
-  void on_portal_suspended();
+  void on_portal_suspended(SteadyTime now);
   void on_ready_for_query(const wire::Message& m);
   void complete_head(std::string_view tag, std::string_view sqlstate, SteadyTime now);
+  // A suspended execution whose portal goes away without being run to the
+  // end (fetchrow-style Execute with a row limit, then Sync) still ran.
+  void finish_abandoned(Portal& portal);
+  void finish_all_abandoned();
+  events::StatementEvent make_event(const SqlPtr& sql, Progress&& progress, SteadyTime completed);
   void forget_statements(std::string_view tag, const std::string& sql);
   void remember_statement(std::string_view name, std::string_view query);
   void push(Pending&& p);

@@ -141,3 +141,27 @@ TEST(CommandLine, EveryErrorNamesTheFlag) {
 
 }  // namespace
 }  // namespace pgsleuth::config
+
+namespace pgsleuth::config {
+namespace {
+
+TEST(CommandLine, NoAnalysisTurnsObservationOff) {
+  EXPECT_TRUE(parse_command_line(1, std::vector<const char*>{"pgsleuth"}.data()).config.proxy.analysis);
+  std::vector<const char*> words{"pgsleuth", "--no-analysis"};
+  const CommandLine cl = parse_command_line(2, words.data());
+  EXPECT_FALSE(cl.config.proxy.analysis);
+  // It survives a reload like every other flag.
+  EXPECT_FALSE(reload_config(cl).proxy.analysis);
+  std::vector<const char*> bad{"pgsleuth", "--no-analysis=yes"};
+  EXPECT_THROW(parse_command_line(2, bad.data()), UsageError);
+}
+
+TEST(CommandLine, ProxyAnalysisKeyInTheFile) {
+  pgsleuth::testing::TempFile file("[proxy]\nanalysis = false\n");
+  EXPECT_FALSE(load_config_file(file.path()).proxy.analysis);
+  pgsleuth::testing::TempFile wrong("[proxy]\nanalysis = \"no\"\n");
+  EXPECT_THROW(load_config_file(wrong.path()), ConfigError);
+}
+
+}  // namespace
+}  // namespace pgsleuth::config

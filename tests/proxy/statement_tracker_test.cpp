@@ -211,6 +211,40 @@ TEST_F(TrackerTest, PipelinedReExecutesOfASuspendedPortal) {
   EXPECT_EQ(events_[0].rows, 2u);
 }
 
+TEST_F(TrackerTest, RowLimitedExecuteThenSyncStillCounts) {
+  // asyncpg's fetchrow: Execute with max_rows 1, the server suspends the
+  // portal, the client syncs without asking for more.
+  for (int i = 0; i < 3; ++i) {
+    client(bind("", "", {std::to_string(i)}) + execute("", 1) + sync());
+    advance(1);
+    server(bind_complete() + data_row({"x"}) + portal_suspended() + ready('I'));
+  }
+  ASSERT_EQ(events_.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(events_[i].rows, 1u);
+    EXPECT_EQ(events_[i].params[0].value, std::to_string(i));
+    EXPECT_TRUE(events_[i].sqlstate.empty());
+    EXPECT_EQ(events_[i].completed - events_[i].started, milliseconds(1));
+  }
+}
+
+TEST_F(TrackerTest, SuspendedPortalInATransactionEndsWhenReplacedOrClosed) {
+  client(query("BEGIN"));
+  server(command_complete("BEGIN") + ready('T'));
+  client(parse("", "SELECT g FROM t") + bind("", "", {}) + execute("", 1) + sync());
+  server(parse_complete() + bind_complete() + data_row({"1"}) + portal_suspended() + ready('T'));
+  EXPECT_EQ(events_.size(), 1u);  // the portal may still be resumed
+  client(bind("", "", {}) + execute("", 0) + sync());  // a new unnamed portal replaces it
+  ASSERT_EQ(events_.size(), 2u);
+  EXPECT_EQ(events_[1].rows, 1u);
+  client(bind("named", "", {}) + execute("named", 1) + sync());
+  server(bind_complete() + data_row({"2"}) + command_complete("SELECT 1") + ready('T') + bind_complete() +
+         data_row({"3"}) + portal_suspended() + ready('T'));
+  client(close_stmt('P', "named") + sync());
+  ASSERT_EQ(events_.size(), 4u);
+  EXPECT_EQ(events_[3].rows, 1u);
+}
+
 TEST_F(TrackerTest, DeallocateAndCloseForgetStatements) {
   client(parse("a", "SELECT 1") + parse("b", "SELECT 2") + sync());
   server(parse_complete() + parse_complete() + ready('I'));
