@@ -48,6 +48,16 @@ json::object only_finding(const std::string& mode, const std::string& kind, Find
   return of_this_kind.size() == 1 ? of_this_kind.front() : json::object{};
 }
 
+// Runs a clean counterpart through a fresh pgsleuth: no finding of `kind`,
+// and its one window (its request_summary, returned) did run.
+json::object only_summary_without(const std::string& mode, const std::string& kind) {
+  auto findings = run_client_through_proxy(kConfig, "psycopg2_patterns.py", mode, "psycopg2_" + mode).findings;
+  EXPECT_TRUE(of_kind(findings, kind).empty()) << dump(findings);
+  auto summaries = of_kind(findings, "request_summary");
+  EXPECT_EQ(summaries.size(), 1u) << dump(findings);
+  return summaries.size() == 1 ? summaries.front() : json::object{};
+}
+
 bool lists(const json::object& finding, const char* field, const std::string& item) {
   const auto* list = finding.if_contains(field);
   if (!list || !list->is_array()) return false;
@@ -64,6 +74,10 @@ TEST(KindsDetection, SelectWithoutLimitOfManyRowsIsUnboundedSelect) {
   EXPECT_EQ(integer(f, "rows"), kBigRows);
   EXPECT_GT(integer(f, "bytes"), kBigRows * 32);  // an md5 text per row
   EXPECT_TRUE(lists(f, "tables", "pp_big"));
+}
+
+TEST(KindsDetection, AsManyRowsWithLimitIsNoUnboundedSelect) {
+  EXPECT_EQ(integer(only_summary_without("bounded", "unbounded_select"), "rows"), kBigRows);
 }
 
 TEST(KindsDetection, PgSleepAboveThresholdIsSlowQuery) {
@@ -93,6 +107,11 @@ TEST(KindsDetection, InsertsInALoopAreUnbatchedWrite) {
   EXPECT_EQ(integer(f, "count"), kUnbatchedInserts);
   EXPECT_EQ(text(f, "request_source"), "transaction");
   EXPECT_TRUE(lists(f, "tables", "pp_log"));
+}
+
+TEST(KindsDetection, OneMultiRowInsertIsNoUnbatchedWrite) {
+  // BEGIN, the INSERT, COMMIT.
+  EXPECT_EQ(integer(only_summary_without("batched", "unbatched_write"), "count"), 3);
 }
 
 TEST(KindsDetection, ManyShortConnectionsAreConnectionChurn) {

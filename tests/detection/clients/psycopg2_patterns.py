@@ -6,11 +6,12 @@ import secrets
 import time
 
 import psycopg2
+import psycopg2.extras
 
 import client_args
 
 MODES = ["duplicate", "reread_after_update", "traceparent_two_connections",
-         "traceparent_leading_comment", "unbounded",
+         "traceparent_leading_comment", "unbounded", "bounded", "batched",
          "slow", "budget", "unbatched", "churn", "summary"]
 MODE, DIRECT_PORT, PROXY_PORT, APPLICATION_NAME = client_args.parse(MODES)
 BIG_ROWS = 1500
@@ -85,6 +86,11 @@ def unbounded(cur):
     return len(fetch(cur, "SELECT id, payload FROM pp_big ORDER BY id"))
 
 
+def bounded(cur):
+    # As many rows, but the statement itself has a LIMIT.
+    return len(fetch(cur, f"SELECT id, payload FROM pp_big ORDER BY id LIMIT {BIG_ROWS}"))
+
+
 def slow(cur):
     return fetch(cur, "SELECT pg_sleep(0.3)")
 
@@ -100,6 +106,14 @@ def unbatched(cur):
     cur.connection.autocommit = False
     for n in range(UNBATCHED_INSERTS):
         cur.execute("INSERT INTO pp_log (n) VALUES (%s)", (n,))
+    cur.connection.commit()
+    return UNBATCHED_INSERTS
+
+
+def batched(cur):
+    cur.connection.autocommit = False
+    psycopg2.extras.execute_values(cur, "INSERT INTO pp_log (n) VALUES %s",
+                                   [(n,) for n in range(UNBATCHED_INSERTS)])
     cur.connection.commit()
     return UNBATCHED_INSERTS
 
