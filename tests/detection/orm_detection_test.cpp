@@ -69,6 +69,12 @@ TEST(DjangoDetection, LazyForeignKeyInLoopIsNPlusOneWithBooksQueryAsParent) {
   EXPECT_EQ(text(f, "client_addr"), "127.0.0.1");
 }
 
+TEST(DjangoDetection, LazyForeignKeyInAtomicBlockIsNPlusOneOfTheTransaction) {
+  auto f = expect_lazy_author_n_plus_one(run_orm("django_books.py", "lazy_atomic").findings,
+                                         "dj_authors", "\"dj_books\"");
+  EXPECT_EQ(text(f, "request_source"), "transaction");
+}
+
 TEST(SqlAlchemyDetection, LazyRelationshipInTransactionIsNPlusOneOfTheTransaction) {
   auto f = expect_lazy_author_n_plus_one(run_orm("sqlalchemy_books.py", "lazy").findings, "sa_authors",
                                          "sa_books");

@@ -1,13 +1,14 @@
 """Django ORM: books and their authors, loaded lazily in a loop (N+1) or
 eagerly with select_related / prefetch_related.
-Usage: django_books.py {lazy|select_related|prefetch_related} DIRECT_PORT PROXY_PORT APPLICATION_NAME"""
+lazy_atomic is the lazy loop inside transaction.atomic() (as with ATOMIC_REQUESTS).
+Usage: django_books.py {lazy|lazy_atomic|select_related|prefetch_related} DIRECT_PORT PROXY_PORT APPLICATION_NAME"""
 import django
 from django.conf import settings
 
 import client_args
 
 MODE, DIRECT_PORT, PROXY_PORT, APPLICATION_NAME = client_args.parse(
-    ["lazy", "select_related", "prefetch_related"])
+    ["lazy", "lazy_atomic", "select_related", "prefetch_related"])
 
 
 def database(port, application_name):
@@ -22,7 +23,7 @@ settings.configure(
     INSTALLED_APPS=[], USE_TZ=False)
 django.setup()
 
-from django.db import connections, models  # noqa: E402 (needs settings first)
+from django.db import connections, models, transaction  # noqa: E402 (needs settings first)
 
 
 class Author(models.Model):
@@ -67,6 +68,10 @@ def list_books():
 
 
 create_library()
-lines = list_books()
+if MODE == "lazy_atomic":
+    with transaction.atomic():
+        lines = list_books()
+else:
+    lines = list_books()
 connections["default"].close()
 print(len(lines), "books;", lines[0])
