@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <sstream>
+#include <thread>
 
 #include "tests/detection/finding_contract.hpp"
 #include "tests/support/pg_cluster.hpp"
@@ -13,6 +14,24 @@ namespace {
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
+
+// The complete lines of a findings file, each checked against the contract.
+Findings parse_findings(const std::string& text) {
+  Findings findings;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (lines.eof()) break;  // no newline yet: still being written
+    boost::system::error_code error;
+    auto value = json::parse(line, error);
+    if (error || !value.is_object()) {
+      ADD_FAILURE() << "findings line is not a JSON object: " << line;
+      continue;
+    }
+    EXPECT_TRUE(follows_contract(value.as_object()));
+    findings.push_back(std::move(value.as_object()));
+  }
+  return findings;
+}
 
 }  // namespace
 
@@ -79,19 +98,23 @@ Findings DetectionProxy::finish() {
   }
   EXPECT_EQ(proxy_->stop(), 0) << proxy_->stderr_text();
   findings_text_ = read_file(proxy_->findings_path());
-  Findings findings;
-  std::istringstream lines(findings_text_);
-  for (std::string line; std::getline(lines, line);) {
-    boost::system::error_code error;
-    auto value = json::parse(line, error);
-    if (error || !value.is_object()) {
-      ADD_FAILURE() << "findings line is not a JSON object: " << line;
-      continue;
-    }
-    EXPECT_TRUE(follows_contract(value.as_object()));
-    findings.push_back(std::move(value.as_object()));
+  auto findings = parse_findings(findings_text_);
+  if (!findings_text_.empty() && findings_text_.back() != '\n') {
+    ADD_FAILURE() << "the findings file ends in an unfinished line";
   }
   return findings;
+}
+
+Findings DetectionProxy::wait_for(std::string_view kind, std::chrono::milliseconds timeout) {
+  if (!proxy_) return {};
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    auto findings = parse_findings(read_file(proxy_->findings_path()));
+    if (!of_kind(findings, kind).empty() || std::chrono::steady_clock::now() >= deadline) {
+      return findings;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
 }
 
 ClientRun run_client_through_proxy(const std::string& config_toml, const std::string& script,

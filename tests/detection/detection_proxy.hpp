@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -59,6 +60,10 @@ class DetectionProxy {
   // Debian's python; adds a failure when it does not exit 0. Its stdout.
   std::string run_client(const std::string& script, const std::string& mode,
                          const std::string& application_name);
+
+  // While pgsleuth runs: re-reads the findings file (complete lines only)
+  // until one line is of `kind` or `timeout` passes; the lines read last.
+  Findings wait_for(std::string_view kind, std::chrono::milliseconds timeout);
 
   // Stops pgsleuth with SIGTERM (every open window ends and is written),
   // expects exit status 0, and returns every line of the findings file,

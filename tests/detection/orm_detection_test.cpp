@@ -82,6 +82,20 @@ TEST(SqlAlchemyDetection, LazyRelationshipInTransactionIsNPlusOneOfTheTransactio
   EXPECT_EQ(text(f, "application_name"), "sqlalchemy_lazy");
 }
 
+// Not only at shutdown: the transaction's window ends at its COMMIT, and
+// its finding reaches the file while pgsleuth keeps running.
+TEST(SqlAlchemyDetection, FindingIsWrittenAtCommitWhileProxyRuns) {
+  DetectionProxy proxy(kConfig);
+  ASSERT_TRUE(proxy.started());
+  proxy.run_client("sqlalchemy_books.py", "lazy", "sqlalchemy_running");
+  // Generous: a bound on a shared machine, not a speed target.
+  auto findings = proxy.wait_for("n_plus_one", 10s);
+  EXPECT_TRUE(proxy.process().running());
+  auto f = expect_lazy_author_n_plus_one(findings, "sa_authors", "sa_books");
+  EXPECT_EQ(text(f, "request_source"), "transaction");
+  proxy.finish();
+}
+
 struct EagerLoading {
   const char* script;
   const char* mode;
