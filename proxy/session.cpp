@@ -19,8 +19,8 @@ Session::Session(IoThread& thread, tcp::socket client, const Upstream& upstream,
       timer_(thread.io),
       upstream_target_(upstream),
       id_(id),
-      client_buf_(options.buffer_bytes),
-      server_buf_(options.buffer_bytes) {
+      to_server_{client_, upstream_, std::vector<char>(options.buffer_bytes), true},
+      to_client_{upstream_, client_, std::vector<char>(options.buffer_bytes), false} {
   error_code ec;
   auto remote = client_.remote_endpoint(ec);
   client_addr_ = ec ? "" : remote.address().to_string();
@@ -39,51 +39,69 @@ void Session::start() {
   read_startup();
 }
 
-void Session::pump_client() {
-  client_.async_read_some(asio::buffer(client_buf_), [self = shared_from_this()](error_code ec, size_t n) {
-    if (ec) {
-      // A client gone while its query runs would leave the backend busy
-      // until the query ends: cancel it, as the server cannot notice.
-      if (self->observer_ && self->observer_->busy() && self->observer_->backend_key()) {
-        send_cancel_request(self->thread_.io, self->upstream_target_,
-                            self->observer_->backend_key()->packet);
-      }
-      return self->close(ec == asio::error::eof ? "client closed" : "client: " + ec.message());
-    }
-    auto now = events::SteadyTime::clock::now();
-    IoThreadCounters::add(self->thread_.counters.bytes_from_clients, n);
-    asio::async_write(self->upstream_, asio::buffer(self->client_buf_.data(), n),
-                      [self](error_code wec, size_t) {
-                        if (wec) return self->close("upstream write: " + wec.message());
-                        self->pump_client();
-                      });
-    self->observe(true, n, now);
+// Forwarding, one direction. Each chunk is written with a direct
+// non-blocking write (it nearly always goes through at once, and no
+// completion has to be queued); only a write the peer cannot take yet
+// becomes an async_write, which also stops reading this direction
+// (backpressure). Reads go through async_read_some, which skips its
+// speculative read after a short one, so request/response traffic costs
+// one recv and one send per message and hop.
+void Session::pump(Flow& f) {
+  if (closed_) return;
+  f.from.async_read_some(asio::buffer(f.buf), [self = shared_from_this(), &f](error_code ec, size_t n) {
+    if (ec) return self->on_read_error(f, ec);
+    self->forward(f, n);
   });
 }
 
-void Session::pump_server() {
-  upstream_.async_read_some(asio::buffer(server_buf_), [self = shared_from_this()](error_code ec, size_t n) {
-    if (ec) return self->close(ec == asio::error::eof ? "upstream closed" : "upstream: " + ec.message());
-    auto now = events::SteadyTime::clock::now();
-    IoThreadCounters::add(self->thread_.counters.bytes_from_servers, n);
-    self->client_write_pending_ = true;
-    asio::async_write(self->client_, asio::buffer(self->server_buf_.data(), n),
-                      [self](error_code wec, size_t) {
-                        self->client_write_pending_ = false;
-                        if (wec) return self->close("client write: " + wec.message());
-                        self->maybe_finish_drain();
-                        if (!self->closed_) self->pump_server();
-                      });
-    self->observe(false, n, now);
-  });
+void Session::forward(Flow& f, size_t n) {
+  auto now = events::SteadyTime::clock::now();
+  IoThreadCounters::add(f.from_client ? thread_.counters.bytes_from_clients : thread_.counters.bytes_from_servers, n);
+  error_code ec;
+  size_t written = f.to.write_some(asio::buffer(f.buf.data(), n), ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) {
+    written = 0;
+  } else if (ec) {
+    return close(std::string(f.from_client ? "upstream" : "client") + " write: " + ec.message());
+  }
+  observe(f.from_client, n, now);
+  if (written == n) return after_write(f);
+  f.write_pending = true;
+  asio::async_write(f.to, asio::buffer(f.buf.data() + written, n - written),
+                    [self = shared_from_this(), &f](error_code wec, size_t) {
+                      f.write_pending = false;
+                      if (wec) {
+                        return self->close(std::string(f.from_client ? "upstream" : "client") +
+                                           " write: " + wec.message());
+                      }
+                      self->after_write(f);
+                    });
+}
+
+void Session::after_write(Flow& f) {
+  if (!f.from_client) maybe_finish_drain();
+  pump(f);
+}
+
+void Session::on_read_error(Flow& f, const error_code& ec) {
+  if (ec == asio::error::operation_aborted) return;
+  if (f.from_client) {
+    // A client gone while its query runs would leave the backend busy
+    // until the query ends: cancel it, as the server cannot notice.
+    if (observer_ && observer_->busy() && observer_->backend_key()) {
+      send_cancel_request(thread_.io, upstream_target_, observer_->backend_key()->packet);
+    }
+    return close(ec == asio::error::eof ? "client closed" : "client: " + ec.message());
+  }
+  close(ec == asio::error::eof ? "upstream closed" : "upstream: " + ec.message());
 }
 
 void Session::observe(bool from_client, size_t n, events::SteadyTime now) {
   if (!observer_ || !observer_->active()) return;
   if (from_client) {
-    observer_->client_bytes({client_buf_.data(), n}, now);
+    observer_->client_bytes({to_server_.buf.data(), n}, now);
   } else {
-    observer_->server_bytes({server_buf_.data(), n}, now);
+    observer_->server_bytes({to_client_.buf.data(), n}, now);
   }
   if (!observer_->active()) {
     IoThreadCounters::add(thread_.counters.observer_failures);
@@ -113,7 +131,7 @@ void Session::maybe_finish_drain() {
 
 void Session::fail_to_client(std::string_view sqlstate, const std::string& message) {
   // Never inside a message the server is still sending to the client.
-  if (closed_ || client_write_pending_) return;
+  if (closed_ || to_client_.write_pending) return;
   std::string err = wire::make_error_response("FATAL", sqlstate, message);
   error_code ec;
   // Best effort and tiny: the socket's send buffer takes it at once.

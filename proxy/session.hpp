@@ -44,9 +44,18 @@ class Session : public std::enable_shared_from_this<Session> {
   void connect_upstream();
   void on_upstream_connected();
 
-  // Forwarding phase.
-  void pump_client();
-  void pump_server();
+  // Forwarding phase: one Flow per direction.
+  struct Flow {
+    boost::asio::ip::tcp::socket& from;
+    boost::asio::ip::tcp::socket& to;
+    std::vector<char> buf;
+    bool from_client;
+    bool write_pending = false;
+  };
+  void pump(Flow& f);
+  void forward(Flow& f, size_t n);
+  void after_write(Flow& f);
+  void on_read_error(Flow& f, const boost::system::error_code& ec);
   void maybe_finish_drain();
   void observe(bool from_client, size_t n, events::SteadyTime now);
 
@@ -61,15 +70,14 @@ class Session : public std::enable_shared_from_this<Session> {
   uint64_t id_;
   std::string client_addr_;
 
-  std::vector<char> client_buf_;
-  std::vector<char> server_buf_;
+  Flow to_server_;
+  Flow to_client_;
   std::string startup_packet_;
   bool ssl_answered_ = false;
   bool gss_answered_ = false;
 
   events::ConnectionInfoPtr info_;
   std::optional<ConnectionObserver> observer_;
-  bool client_write_pending_ = false;
   bool draining_ = false;
   bool closed_ = false;
 };

@@ -128,8 +128,12 @@ void Session::on_upstream_connected() {
   asio::async_write(upstream_, asio::buffer(startup_packet_), [self = shared_from_this()](error_code wec, size_t) {
     if (wec) return self->close("upstream write: " + wec.message());
     std::string().swap(self->startup_packet_);
-    self->pump_client();
-    self->pump_server();
+    error_code ec;
+    self->client_.non_blocking(true, ec);
+    if (!ec) self->upstream_.non_blocking(true, ec);
+    if (ec) return self->close("non-blocking mode: " + ec.message());
+    self->pump(self->to_server_);
+    self->pump(self->to_client_);
   });
 }
 
