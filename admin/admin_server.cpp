@@ -9,6 +9,7 @@
 #include <optional>
 #include <thread>
 
+#include "common/json_text.hpp"
 #include "config/host_port.hpp"
 
 namespace pgsleuth::admin {
@@ -46,9 +47,9 @@ http::response<http::string_body> respond(const Shared& shared, const http::requ
       if (target == "/metrics" && shared.handlers.metrics) {
         reply(http::status::ok, "text/plain; version=0.0.4; charset=utf-8", shared.handlers.metrics());
       } else if (target == "/findings" && shared.handlers.findings) {
-        reply(http::status::ok, "application/json", boost::json::serialize(shared.handlers.findings()));
+        reply(http::status::ok, "application/json", common::json_text(shared.handlers.findings()));
       } else if (target == "/requests" && shared.handlers.requests) {
-        reply(http::status::ok, "application/json", boost::json::serialize(shared.handlers.requests()));
+        reply(http::status::ok, "application/json", common::json_text(shared.handlers.requests()));
       } else if (target == "/healthz") {
         reply(http::status::ok, "text/plain; charset=utf-8", "ok");
       } else {

@@ -1,5 +1,6 @@
 #include <boost/json.hpp>
 
+#include "common/json_text.hpp"
 #include "report/renderers.hpp"
 
 namespace pgsleuth::report {
@@ -60,7 +61,7 @@ void write_json_report(const ReportSummary& s, const std::string& source, std::o
                                      {"max_statements", r.max_statements}});
   }
   root["routes"] = std::move(routes);
-  out << json::serialize(root) << '\n';
+  out << common::json_text(root) << '\n';
 }
 
 }  // namespace pgsleuth::report

@@ -4,7 +4,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include <boost/json/serialize.hpp>
+#include "common/json_text.hpp"
 #include <fmt/format.h>
 
 namespace pgsleuth::sinks {
@@ -31,7 +31,7 @@ JsonLinesWriter::~JsonLinesWriter() {
 }
 
 void JsonLinesWriter::emit(const boost::json::object& finding) {
-  std::string line = boost::json::serialize(finding);
+  std::string line = common::json_text(finding);
   line.push_back('\n');
   if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() || std::fflush(file_) != 0) {
     throw std::runtime_error(

@@ -1,3 +1,4 @@
+#include <cmath>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -44,6 +45,34 @@ TEST(JsonLinesWriter, WritesOneValidObjectPerLineAndFlushesEach) {
   const auto second = boost::json::parse(lines[1]).as_object();
   EXPECT_TRUE(second.at("route").is_null());
   EXPECT_EQ(writer.lines_written(), 2u);
+  std::filesystem::remove(path);
+}
+
+TEST(JsonLinesWriter, WritesDecimalsPlainlyForPeople) {
+  const auto path = temp_path("pgsleuth-sink-decimals");
+  std::filesystem::remove(path);
+  {
+    JsonLinesWriter writer(path.string());
+    writer.emit({{"db_time_ms", 5.474},
+                 {"gaps_ms", {{"min", 0.038}, {"max", 1250.5}}},
+                 {"whole", 3.0},
+                 {"tiny", 1e-9},
+                 {"nan", std::nan("")},
+                 {"list", {1.5, "x", nullptr, true}}});
+  }
+  const auto lines = read_lines(path);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("\"db_time_ms\":5.474,"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("\"min\":0.038,"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("\"max\":1250.5}"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("\"nan\":null"), std::string::npos) << lines[0];
+  EXPECT_EQ(lines[0].find("E0"), std::string::npos) << lines[0];
+  // Still JSON, with the same values.
+  const auto back = boost::json::parse(lines[0]).as_object();
+  EXPECT_DOUBLE_EQ(back.at("db_time_ms").to_number<double>(), 5.474);
+  EXPECT_DOUBLE_EQ(back.at("tiny").to_number<double>(), 1e-9);
+  EXPECT_DOUBLE_EQ(back.at("whole").to_number<double>(), 3.0);
+  EXPECT_EQ(back.at("list").as_array().size(), 4u);
   std::filesystem::remove(path);
 }
 
