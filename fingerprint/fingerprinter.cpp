@@ -2,6 +2,7 @@
 
 #include <xxhash.h>
 
+#include "fingerprint/edge_comments.hpp"
 #include "fingerprint/shape_cache.hpp"
 #include "fingerprint/shape_plan.hpp"
 #include "fingerprint/slow_path.hpp"
@@ -34,6 +35,7 @@ bool is_dml(StatementKind k) {
 uint64_t hash_key(const std::string& key) { return XXH3_64bits(key.data(), key.size()); }
 
 StatementAnalysis from_slow(SlowStatement&& slow, std::string_view text) {
+  trim_edge_comments_in_place(slow.shape.normalized);
   return StatementAnalysis{std::make_shared<const StatementShape>(std::move(slow.shape)),
                            std::string(text), std::move(slow.constants)};
 }
@@ -64,6 +66,7 @@ struct Fingerprinter::Impl {
   static StatementAnalysis hit(const StatementTokens& st, const ShapeEntry& entry) {
     StatementAnalysis out{entry.shape, std::string(st.text), render_constants(st, entry)};
     std::string normalized = render_normalized(st, entry);
+    trim_edge_comments_in_place(normalized);
     if (normalized != entry.shape->normalized) {
       auto shape = std::make_shared<StatementShape>(*entry.shape);
       shape->normalized = std::move(normalized);
@@ -106,7 +109,9 @@ struct Fingerprinter::Impl {
       entry.mode = EntryMode::SlowOnly;
     }
     // Prove the slots reproduce libpg_query's answer for this very statement.
-    if (render_normalized(st, entry) != out.shape->normalized ||
+    std::string normalized = render_normalized(st, entry);
+    trim_edge_comments_in_place(normalized);
+    if (normalized != out.shape->normalized ||
         render_constants(st, entry) != out.constants) {
       entry.mode = EntryMode::SlowOnly;
     }

@@ -1,0 +1,41 @@
+#include "fingerprint/edge_comments.hpp"
+
+#include <gtest/gtest.h>
+
+#include "fingerprint/fingerprinter.hpp"
+
+namespace pgsleuth::fingerprint {
+namespace {
+
+TEST(EdgeComments, CutsCommentsBeforeAndAfter) {
+  EXPECT_EQ(trim_edge_comments("SELECT 1 /*traceparent='00-ab-cd-01'*/"), "SELECT 1");
+  EXPECT_EQ(trim_edge_comments("/*controller='books'*/ SELECT 1"), "SELECT 1");
+  EXPECT_EQ(trim_edge_comments("-- app\nSELECT 1 /* a /* nested */ b */  "), "SELECT 1");
+  EXPECT_EQ(trim_edge_comments("SELECT /* inner */ 1"), "SELECT /* inner */ 1");
+}
+
+TEST(EdgeComments, LeavesWhatIsNotACommentAlone) {
+  EXPECT_EQ(trim_edge_comments("/* only a comment */"), "/* only a comment */");
+  EXPECT_EQ(trim_edge_comments("SELECT 1 /* unterminated"), "SELECT 1 /* unterminated");
+  EXPECT_EQ(trim_edge_comments("SELECT 2 */"), "SELECT 2 */");
+  EXPECT_EQ(trim_edge_comments(""), "");
+}
+
+TEST(EdgeComments, OneShapeReadsTheSameInEveryRequest) {
+  Fingerprinter fp;
+  auto a = fp.analyze("SELECT name FROM authors WHERE id = 7 /*traceparent='00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'*/");
+  auto b = fp.analyze("SELECT name FROM authors WHERE id = 9 /*traceparent='00-1bf7651916cd43dd8448eb211c80319c-c7ad6b7169203331-01'*/");
+  auto c = fp.analyze_uncached("SELECT name FROM authors WHERE id = 3 /*route='x'*/");
+  ASSERT_EQ(a.size(), 1u);
+  ASSERT_EQ(b.size(), 1u);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(a[0].shape->normalized, "SELECT name FROM authors WHERE id = $1");
+  EXPECT_EQ(b[0].shape->normalized, a[0].shape->normalized);
+  EXPECT_EQ(c[0].shape->normalized, a[0].shape->normalized);
+  // The hit shares the cached shape rather than copying it per request.
+  EXPECT_EQ(a[0].shape.get(), b[0].shape.get());
+  EXPECT_EQ(b[0].constants, std::vector<std::string>{"9"});
+}
+
+}  // namespace
+}  // namespace pgsleuth::fingerprint
