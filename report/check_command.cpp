@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <set>
 
 #include "report/baseline.hpp"
 #include "report/commands.hpp"
@@ -71,9 +72,11 @@ class CheckResult {
   void add(const FindingRecord& r) {
     ++lines_;
     if (options_.max_queries > 0 && (r.is_request_summary() || r.kind == "query_budget_exceeded") &&
-        r.count > options_.max_queries && !(r.kind == "query_budget_exceeded" && in_baseline(r))) {
+        r.count > options_.max_queries && !(r.kind == "query_budget_exceeded" && in_baseline(r)) &&
+        over_budget_requests_.insert(r.request_id).second) {
+      // One request may have both a summary and a budget finding: one problem.
       if (over_budget_.size() < kMaxListed) {
-        over_budget_.push_back(fmt::format("request {} ({}) ran {} statements, over --max-queries-per-request {}",
+        over_budget_.push_back(fmt::format("request {} (route {}) ran {} statements, over --max-queries-per-request {}",
                                            r.request_id, r.route.value_or(kNoRoute), r.count, options_.max_queries));
       }
       ++problems_;
@@ -112,6 +115,7 @@ class CheckResult {
   const CheckOptions& options_;
   std::map<BaselineKey, Failure> failures_;
   std::vector<std::string> over_budget_;
+  std::set<std::string> over_budget_requests_;
   uint64_t problems_ = 0;
   uint64_t lines_ = 0;
 };

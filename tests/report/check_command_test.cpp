@@ -50,7 +50,7 @@ TEST(Check, MaxQueriesPerRequest) {
   TempFile file(summary_line("req-1", "users#index", 12) + summary_line("req-2", "home", 3), ".jsonl");
   auto r = run(run_check, {file.path(), "--max-queries-per-request", "10"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.out.find("request req-1 (users#index) ran 12 statements, over --max-queries-per-request 10"),
+  EXPECT_NE(r.out.find("request req-1 (route users#index) ran 12 statements, over --max-queries-per-request 10"),
             std::string::npos)
       << r.out;
   EXPECT_EQ(run(run_check, {file.path(), "--max-queries-per-request=12"}).exit_code, 0);
@@ -60,6 +60,16 @@ TEST(Check, MaxQueriesPerRequest) {
   r = run(run_check, {file.path(), "--max-queries-per-request", "0"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("must be a positive integer"), std::string::npos);
+}
+
+TEST(Check, OneRequestOverBudgetIsOneProblem) {
+  // The same request as a summary line and as a budget finding.
+  TempFile file(summary_line("req-1", "users#index", 60) +
+                    finding_line({.kind = "query_budget_exceeded", .count = 60, .request_id = "req-1"}),
+                ".jsonl");
+  const auto r = run(run_check, {file.path(), "--max-queries-per-request", "50", "--fail-on", "none"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find(": 1 problem\n"), std::string::npos) << r.out;
 }
 
 TEST(Check, MalformedOrMissingFileExitsTwo) {
