@@ -41,7 +41,7 @@ uint32_t parse_threads(const std::string& value) {
   uint32_t n = 0;
   const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
   if (ec != std::errc{} || end != value.data() + value.size() || n > 1024) {
-    throw UsageError(fmt::format("--threads '{}': must be an integer from 0 (one per core) to 1024", value));
+    throw UsageError(fmt::format("--threads '{}': must be an integer from 0 (half the cores) to 1024", value));
   }
   return n;
 }
@@ -185,7 +185,7 @@ Flags (flags override the config file; the config file overrides defaults):
   --findings PATH        findings as JSON Lines; "-" = standard output (default)
   --admin HOST:PORT      serve /metrics, /findings, /requests, /healthz (default off)
   --log-level LEVEL      trace, debug, info, warn, error, critical or off (default info)
-  --threads N            I/O threads; 0 = one per core (default 0)
+  --threads N            I/O threads; 0 = half the cores, at least one (default 0)
   --no-analysis          forward only: no statement events, no findings
   --events PATH          debug: write every statement event as JSON Lines ("-" = stdout)
   --check-config FILE    only check a config file, exit 0 if it is valid, 2 if not

@@ -12,7 +12,7 @@ namespace pgsleuth::config {
 struct ProxySettings {
   std::string listen = "127.0.0.1:6432";
   std::string upstream = "127.0.0.1:5432";
-  uint32_t threads = 0;                  // 0 = number of cores
+  uint32_t threads = 0;                  // 0 = half the cores, at least one
   uint32_t buffer_bytes = 64 * 1024;     // per direction per connection
   uint32_t connect_timeout_ms = 5000;    // to the upstream
   uint32_t shutdown_grace_ms = 5000;     // let connections finish on SIGTERM

@@ -23,7 +23,7 @@ struct ProxyOptions {
   uint16_t listen_port = 6432;       // 0: any free port
   std::string upstream_host = "127.0.0.1";
   uint16_t upstream_port = 5432;
-  uint32_t threads = 0;              // 0: number of cores
+  uint32_t threads = 0;              // 0: half the cores, at least one
   uint32_t buffer_bytes = 64 * 1024;
   uint32_t connect_timeout_ms = 5000;
   uint32_t max_connections = 10000;
