@@ -49,6 +49,15 @@ std::string render_metrics(const MetricsSnapshot& s) {
   out.gauge("pgsleuth_windows_open", "Request windows open now.", static_cast<double>(s.windows_open));
   out.counter("pgsleuth_events_dropped_total", "Statement events dropped because the analysis queue was full.",
               static_cast<double>(s.events_dropped));
+  out.counter("pgsleuth_protocol_errors_total",
+              "Connections whose traffic stopped being analysed because a message made no sense; "
+              "their bytes kept flowing.",
+              static_cast<double>(s.protocol_errors));
+  out.counter("pgsleuth_upstream_connect_failures_total",
+              "Client connections refused with SQLSTATE 08006 because the upstream could not be reached.",
+              static_cast<double>(s.upstream_connect_failures));
+  out.counter("pgsleuth_connections_refused_total", "Client connections refused over proxy.max_connections.",
+              static_cast<double>(s.connections_refused));
   out.counter("pgsleuth_config_reloads_total", "Config reloads applied (SIGHUP).", static_cast<double>(s.config_reloads));
   out.counter("pgsleuth_config_reload_failures_total", "Config reloads refused because the file was bad.",
               static_cast<double>(s.config_reload_failures));

@@ -24,6 +24,9 @@ struct MetricsSnapshot {
   uint64_t fingerprint_cache_misses = 0;
   uint64_t windows_open = 0;
   uint64_t events_dropped = 0;
+  uint64_t protocol_errors = 0;            // connections no longer analysed (bytes still flow)
+  uint64_t upstream_connect_failures = 0;
+  uint64_t connections_refused = 0;        // over proxy.max_connections
   uint64_t config_reloads = 0;
   uint64_t config_reload_failures = 0;
 };

@@ -22,7 +22,8 @@ boost::json::array AdminState::recent_requests() const { return requests_.larges
 
 namespace {
 
-admin::MetricsSnapshot snapshot(proxy::ProxyServer& proxy, AnalysisThread& analysis, FindingRouter& router) {
+admin::MetricsSnapshot snapshot(const AdminState& state, proxy::ProxyServer& proxy, AnalysisThread& analysis,
+                                FindingRouter& router) {
   admin::MetricsSnapshot m;
   proxy::ProxyCounters p = proxy.counters();
   AnalysisMetrics a = analysis.metrics();
@@ -39,6 +40,11 @@ admin::MetricsSnapshot snapshot(proxy::ProxyServer& proxy, AnalysisThread& analy
   m.fingerprint_cache_misses = a.cache.misses;
   m.windows_open = a.analyzer.windows_open;
   m.events_dropped = p.events_dropped;
+  m.protocol_errors = p.observer_failures;
+  m.upstream_connect_failures = p.upstream_connect_failures;
+  m.connections_refused = p.connections_refused;
+  m.config_reloads = state.reloads.load();
+  m.config_reload_failures = state.reload_failures.load();
   return m;
 }
 
@@ -47,8 +53,8 @@ admin::MetricsSnapshot snapshot(proxy::ProxyServer& proxy, AnalysisThread& analy
 AdminEndpoint::AdminEndpoint(const std::string& listen, AdminState& state, proxy::ProxyServer& proxy,
                              AnalysisThread& analysis, FindingRouter& router) {
   admin::Handlers handlers;
-  handlers.metrics = [&proxy, &analysis, &router] {
-    return admin::render_metrics(snapshot(proxy, analysis, router));
+  handlers.metrics = [&state, &proxy, &analysis, &router] {
+    return admin::render_metrics(snapshot(state, proxy, analysis, router));
   };
   handlers.findings = [&state] { return state.recent_findings(); };
   handlers.requests = [&state] { return state.recent_requests(); };

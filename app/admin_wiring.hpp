@@ -2,6 +2,7 @@
 // Connects the admin endpoint to the running parts: recent findings and
 // request summaries, and the metrics of the proxy and of analysis.
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -29,6 +30,10 @@ class AdminState {
   boost::json::array recent_findings() const;
   // Most statements first.
   boost::json::array recent_requests() const;
+
+  // SIGHUP outcomes, for /metrics.
+  std::atomic<uint64_t> reloads{0};
+  std::atomic<uint64_t> reload_failures{0};
 
  private:
   admin::RecentRing findings_;

@@ -104,10 +104,12 @@ int run_proxy(const config::CommandLine& command_line) {
           config::Config next = config::reload_config(command_line);
           analysis.reload(analysis_settings(next));
           router.set_write_summaries(next.output.request_summaries);
+          ++admin_state.reloads;
           spdlog::info("SIGHUP: reloaded thresholds from {}",
                        next.config_path.empty() ? "defaults" : next.config_path);
         } catch (const std::exception& e) {
           spdlog::error("SIGHUP: keeping the old settings: {}", e.what());
+          ++admin_state.reload_failures;
         }
         signals.async_wait(on_signal);
       };

@@ -72,6 +72,10 @@ MetricsSnapshot sample_snapshot() {
   s.fingerprint_cache_misses = 15;
   s.windows_open = 4;
   s.events_dropped = 1;
+  s.protocol_errors = 2;
+  s.upstream_connect_failures = 5;
+  s.connections_refused = 6;
+  s.config_reloads = 7;
   return s;
 }
 
@@ -276,7 +280,9 @@ TEST_F(AdminServerTest, MetricsFollowPrometheusConventions) {
                            "pgsleuth_statement_duration_seconds_bucket{le=\"+Inf\"} 2",
                            "pgsleuth_statement_duration_seconds_count 2", "pgsleuth_fingerprint_cache_hits_total 80",
                            "pgsleuth_fingerprint_cache_misses_total 15", "pgsleuth_windows_open 4",
-                           "pgsleuth_events_dropped_total 1"}) {
+                           "pgsleuth_events_dropped_total 1", "pgsleuth_protocol_errors_total 2",
+                           "pgsleuth_upstream_connect_failures_total 5", "pgsleuth_connections_refused_total 6",
+                           "pgsleuth_config_reloads_total 7"}) {
     EXPECT_NE(r.body.find(std::string(want) + "\n"), std::string::npos) << want;
   }
 }

@@ -119,6 +119,32 @@ TEST_F(Failure, GarbageAfterStartupEndsOnlyThatConnection) {
   EXPECT_STREQ(PQgetvalue(still.get(), 0, 0), "bystander ok");
 }
 
+// The connection the decoder gave up on is counted where an operator looks:
+// /metrics, along with an upstream that could not be reached.
+TEST(Metrics, ProtocolErrorsAndUpstreamFailuresAreCounted) {
+  const uint16_t admin_port = free_port();
+  ProxyOptions options;
+  options.binary = pgsleuth_binary();
+  options.upstream = "127.0.0.1:" + std::to_string(PgClusterEnvironment::cluster().port());
+  options.extra_args = {"--admin", "127.0.0.1:" + std::to_string(admin_port)};
+  ProxyProcess proxy(options);
+  RawSocket socket(proxy.port());
+  ASSERT_TRUE(socket.send_all(wire::startup_message(kStartup)));
+  ASSERT_TRUE(wire::read_until_ready(socket, 5s));
+  socket.send_all(std::string("\x01\x02garbage\xff\xff\xff\xff\x00\x00 more garbage", 30));
+  EXPECT_TRUE(closed_or_errored(socket));
+  const std::string url = "http://127.0.0.1:" + std::to_string(admin_port) + "/metrics";
+  std::string body;
+  for (int i = 0; i < 50 && body.find("pgsleuth_protocol_errors_total 1\n") == std::string::npos; ++i) {
+    body = run_command({"curl", "-s", url}, {}, 5s).out;
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_NE(body.find("pgsleuth_protocol_errors_total 1\n"), std::string::npos) << body;
+  EXPECT_NE(body.find("pgsleuth_upstream_connect_failures_total 0\n"), std::string::npos) << body;
+  EXPECT_NE(proxy.stderr_text().find("stopped analysing it"), std::string::npos) << proxy.stderr_text();
+  EXPECT_EQ(proxy.stop(), 0) << proxy.stderr_text();
+}
+
 class HugeLength : public Failure, public ::testing::WithParamInterface<uint32_t> {};
 
 TEST_P(HugeLength, MessageClaimingGigabytesIsRefusedWithoutBuffering) {
