@@ -75,8 +75,8 @@ using Event = std::variant<ConnectionOpened, StatementEvent, ConnectionClosed>;
 // Limits on what one event carries, so a hostile statement cannot make the
 // analysis side hold unbounded memory.
 inline constexpr size_t kMaxSqlBytes = 64 * 1024;
-inline constexpr size_t kMaxParamBytes = 256;
-inline constexpr size_t kMaxParams = 64;
+inline constexpr size_t kMaxParamBytes = 128;
+inline constexpr size_t kMaxParams = 32;
 inline constexpr size_t kMaxCellHashes = 4096;
 inline constexpr size_t kMaxHashedCellBytes = 64;
 

@@ -35,7 +35,10 @@ void ConnectionObserver::fail(const std::string& why) {
 void ConnectionObserver::client_bytes(std::string_view bytes, SteadyTime now) {
   if (failed_) return;
   frontend_.now = now;
-  if (!frontend_decoder_.feed(bytes, frontend_)) fail(frontend_decoder_.error());
+  if (!frontend_decoder_.feed(bytes, frontend_)) return fail(frontend_decoder_.error());
+  if (tracker_.overflowed()) {
+    fail("more than " + std::to_string(StatementTracker::kMaxPending) + " requests in flight");
+  }
 }
 
 void ConnectionObserver::server_bytes(std::string_view bytes, SteadyTime now) {

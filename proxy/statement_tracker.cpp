@@ -55,9 +55,13 @@ StatementTracker::StatementTracker(events::ConnectionInfoPtr conn, Emit emit)
     : conn_(std::move(conn)), emit_(std::move(emit)) {}
 
 void StatementTracker::push(Pending&& p) {
-  // A client that pipelines without bound would grow this; the server
-  // answers in order, so dropping the oldest only loses their events.
-  if (pending_.size() >= kMaxPending) pending_.pop_front();
+  if (overflowed_) return;
+  if (pending_.size() >= kMaxPending) {
+    overflowed_ = true;
+    pending_.clear();
+    portals_.clear();
+    return;
+  }
   pending_.push_back(std::move(p));
 }
 

@@ -33,10 +33,14 @@ class StatementTracker {
 
   // Requests sent that the server has not finished answering.
   bool busy() const { return !pending_.empty(); }
+  // More requests in flight than tracked: answers can no longer be matched
+  // to requests, so the owner stops analysing (forwarding is unaffected).
+  bool overflowed() const { return overflowed_; }
   char tx_status() const { return tx_; }
 
   // Bounds on per-connection state.
-  static constexpr size_t kMaxPending = 16384;
+  // With kMaxParams x kMaxParamBytes per request: at most 16 MB a connection.
+  static constexpr size_t kMaxPending = 4096;
   static constexpr size_t kMaxStatements = 4096;
   static constexpr size_t kMaxStatementBytes = 16 * 1024 * 1024;
   static constexpr size_t kMaxPortals = 1024;
@@ -97,6 +101,7 @@ class StatementTracker {
   size_t statement_bytes_ = 0;
   std::unordered_map<std::string, Portal> portals_;
   char tx_ = 'I';
+  bool overflowed_ = false;
   // The last completed statement waits for ReadyForQuery to learn the
   // transaction status it left behind.
   std::optional<events::StatementEvent> held_;

@@ -284,6 +284,16 @@ TEST_F(TrackerTest, BusyWhileAQueryRuns) {
   EXPECT_FALSE(tracker_.busy());
 }
 
+TEST_F(TrackerTest, TooDeepAPipelineStopsTrackingInsteadOfMisattributing) {
+  std::string req = parse("", "SELECT $1");
+  for (size_t i = 0; i <= StatementTracker::kMaxPending; ++i) req += bind("", "", {"1"}) + execute("");
+  client(req);
+  EXPECT_TRUE(tracker_.overflowed());
+  EXPECT_FALSE(tracker_.busy());
+  server(parse_complete() + bind_complete() + data_row({"1"}) + command_complete("SELECT 1"));
+  EXPECT_TRUE(events_.empty());  // nothing attributed to the wrong request
+}
+
 TEST_F(TrackerTest, ParamsAreBounded) {
   std::string big(10000, 'p');
   client(parse("", "SELECT $1") + bind("", "", {big}) + execute("") + sync());
