@@ -9,7 +9,7 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev libtomlplusplus-dev libpq-dev
   postgresql-15 postgresql-client-15 pgbouncer
   python3 python3-psycopg2 python3-asyncpg python3-django python3-sqlalchemy
-  curl procps chromium
+  curl procps chromium python3-yaml
 )
 
 missing=()
