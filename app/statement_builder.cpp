@@ -34,15 +34,11 @@ analyzers::AnalyzedStatement StatementBuilder::build(events::StatementEvent&& ev
     std::vector<std::optional<std::string>> params;
     params.reserve(ev.params.size());
     for (const auto& p : ev.params) {
-      if (p.is_null) {
-        params.emplace_back(std::nullopt);
-        s.values.emplace_back("\\N");
-      } else {
-        params.emplace_back(param_text(p));
-        s.values.push_back(*params.back());
-      }
+      // Hash the value as sent (binary ones too), as cells are hashed.
+      s.value_hashes.push_back(p.is_null ? 0 : events::value_hash(p.value));
+      params.emplace_back(p.is_null ? std::nullopt : std::optional<std::string>(param_text(p)));
+      s.values.push_back(p.is_null ? "\\N" : *params.back());
     }
-    for (const auto& p : ev.params) s.value_hashes.push_back(p.is_null ? 0 : events::value_hash(p.value));
     s.sample_params = std::move(params);
   } else {
     for (const auto& v : s.values) s.value_hashes.push_back(events::value_hash(v));
