@@ -1,0 +1,99 @@
+// The contract's signals through the real binary: SIGHUP applies new
+// thresholds to windows opened after it and keeps connections up, a bad file
+// on reload keeps the old settings, SIGINT ends the open windows, writes
+// their findings and exits 0.
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <fstream>
+#include <thread>
+
+#include <boost/json.hpp>
+
+#include "tests/detection/detection_proxy.hpp"
+#include "tests/support/libpq_conn.hpp"
+#include "tests/support/pg_environment.hpp"
+#include "tests/support/proxy_process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace pgsleuth::test::detection {
+namespace {
+
+using namespace std::chrono_literals;
+
+[[maybe_unused]] auto* const pg_env = ::testing::AddGlobalTestEnvironment(new PgClusterEnvironment);
+
+void write_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::trunc) << text;
+}
+
+bool stderr_says(ProxyProcess& proxy, const std::string& what, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (proxy.stderr_text().find(what) != std::string::npos) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return false;
+}
+
+// `count` lookups with different ids: an N+1 when min_repeats <= count.
+void lookup_loop(PGconn* conn, const std::string& tag, int count) {
+  for (int id = 1; id <= count; ++id) {
+    std::string sql = "SELECT id FROM sig_items WHERE id = " + std::to_string(id) + " /* " + tag + " */";
+    PgResultPtr r(PQexec(conn, sql.c_str()));
+    ASSERT_EQ(PQresultStatus(r.get()), PGRES_TUPLES_OK) << PQerrorMessage(conn);
+  }
+}
+
+TEST(Signals, SighupReloadsThresholdsAndSigintFlushes) {
+  auto& pg = PgClusterEnvironment::cluster();
+  pg.query_value("DROP TABLE IF EXISTS sig_items; CREATE TABLE sig_items (id int PRIMARY KEY); "
+                 "INSERT INTO sig_items SELECT generate_series(1, 20); SELECT 1");
+  TempDir dir("pgsleuth-signals-");
+  const auto config = dir.path() / "pgsleuth.toml";
+  const std::string window = "[window]\nidle_gap_ms = 300\n";
+  write_file(config, window + "[n_plus_one]\nmin_repeats = 50\n");
+  ProxyOptions options;
+  options.binary = pgsleuth_binary();
+  options.upstream = "127.0.0.1:" + std::to_string(pg.port());
+  options.extra_args = {"--config", config.string()};
+  ProxyProcess proxy(options);
+  auto conn = pq_connect(proxy.conninfo());
+  ASSERT_EQ(PQstatus(conn.get()), CONNECTION_OK) << PQerrorMessage(conn.get());
+
+  ASSERT_NO_FATAL_FAILURE(lookup_loop(conn.get(), "before", 8));  // below 50: nothing
+  std::this_thread::sleep_for(900ms);                          // its window ends
+
+  // 3, below the default of 5, so keeping it can be told from a fallback.
+  write_file(config, window + "[n_plus_one]\nmin_repeats = 3\n");
+  ASSERT_EQ(kill(proxy.pid(), SIGHUP), 0);
+  ASSERT_TRUE(stderr_says(proxy, "SIGHUP: reloaded", 5s)) << proxy.stderr_text();
+  ASSERT_NO_FATAL_FAILURE(lookup_loop(conn.get(), "after", 4));  // same connection, new window
+  std::this_thread::sleep_for(900ms);
+
+  write_file(config, window + "[n_plus_one]\nmin_repeats = \"many\"\n");
+  ASSERT_EQ(kill(proxy.pid(), SIGHUP), 0);
+  ASSERT_TRUE(stderr_says(proxy, "keeping the old settings", 5s)) << proxy.stderr_text();
+  EXPECT_NE(proxy.stderr_text().find("n_plus_one.min_repeats"), std::string::npos) << proxy.stderr_text();
+  ASSERT_NO_FATAL_FAILURE(lookup_loop(conn.get(), "kept", 4));  // still 3: found
+
+  // SIGINT while the "kept" window is still open: it must be written.
+  ASSERT_EQ(kill(proxy.pid(), SIGINT), 0);
+  EXPECT_EQ(proxy.stop(), 0) << proxy.stderr_text();
+
+  std::ifstream in(proxy.findings_path());
+  std::vector<std::string> tags;
+  for (std::string line; std::getline(in, line);) {
+    auto f = boost::json::parse(line).as_object();
+    if (f.at("kind").as_string() != "n_plus_one") continue;
+    std::string sample(f.at("sample_sql").as_string());
+    for (const char* tag : {"before", "after", "kept"}) {
+      if (sample.find(std::string("/* ") + tag + " */") != std::string::npos) tags.push_back(tag);
+    }
+  }
+  EXPECT_EQ(tags, (std::vector<std::string>{"after", "kept"}));
+}
+
+}  // namespace
+}  // namespace pgsleuth::test::detection
