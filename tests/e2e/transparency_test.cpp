@@ -57,6 +57,31 @@ SELECT current_database(), current_user;
   EXPECT_NE(direct.out.find("done"), std::string::npos) << direct.out;
 }
 
+// Replication connections are streamed without analysis: the walsender
+// answers as it does directly, and no statement events come of it.
+TEST_F(Transparency, ReplicationConnectionPassesThroughUnanalysed) {
+  const std::vector<std::string> args = {"-A", "-t", "-F", " ", "-c", "IDENTIFY_SYSTEM"};
+  auto direct = psql_args(pg().port(), args, "replication=true application_name=e2e_direct_walsender");
+  auto proxied = psql_args(proxy().port(), args, "replication=true application_name=e2e_walsender");
+  ASSERT_EQ(direct.exit_code, 0) << direct.err;
+  ASSERT_EQ(proxied.exit_code, 0) << proxied.err;
+  // systemid and timeline; the WAL position may move between the two calls.
+  auto head = [](const std::string& out) { return out.substr(0, out.find(' ', out.find(' ') + 1)); };
+  EXPECT_EQ(head(proxied.out), head(direct.out));
+  EXPECT_FALSE(head(direct.out).empty());
+  // A normal session afterwards still produces events, so their absence
+  // for the walsender is not just lateness.
+  auto after = psql_args(proxy().port(), {"-c", "SELECT 'after walsender'"}, "application_name=e2e_after");
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  auto all = proxy().events().poll_until(
+      [](const JsonEvents& events) { return !statements_containing(events, "e2e_after", "after walsender").empty(); },
+      5s);
+  ASSERT_FALSE(statements_containing(all, "e2e_after", "after walsender").empty());
+  // The walsender's connection was seen (so the next check means something).
+  ASSERT_FALSE(connections_of_application(all, "e2e_walsender").empty());
+  EXPECT_TRUE(statements_of(all, connections_of_application(all, "e2e_walsender")).empty());
+}
+
 TEST_F(Transparency, TenMegabyteResultIsByteIdentical) {
   TempDir dir("pgsleuth-e2e-");
   // Prints the byte count, then the md5 of psql's unaligned output.

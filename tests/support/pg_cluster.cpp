@@ -17,6 +17,7 @@ std::string hba_conf() {
   return std::string("host all ") + kScramUser + " 127.0.0.1/32 scram-sha-256\n" +
          "local all all trust\n"
          "host all all 127.0.0.1/32 trust\n"
+         "host replication all 127.0.0.1/32 trust\n"
          "host all all ::1/128 trust\n";
 }
 
