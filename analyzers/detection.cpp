@@ -64,7 +64,18 @@ void add_repeat_evidence(Detection& d, const std::vector<const StatementRecord*>
   d.db_time_ms = db_time_ms(records);
   d.extra["db_time_ms"] = round_ms(d.db_time_ms);
   d.extra["gaps_ms"] = gap_stats(records);
-  d.extra["round_trips_saved"] = records.empty() ? 0 : records.size() - 1;
+  d.extra["round_trips_saved"] = round_trips(records) - 1;
+}
+
+size_t round_trips(const std::vector<const StatementRecord*>& records) {
+  if (records.empty()) return 1;
+  // A request sent before the previous answer arrived rode in the same
+  // pipeline: it cost no round trip of its own.
+  size_t trips = 1;
+  for (size_t i = 1; i < records.size(); ++i) {
+    if (records[i]->started >= records[i - 1]->completed) ++trips;
+  }
+  return trips;
 }
 
 }  // namespace pgsleuth::analyzers

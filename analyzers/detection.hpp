@@ -60,6 +60,8 @@ boost::json::object gap_stats(const std::vector<const StatementRecord*>& records
 // The evidence every repeat finding carries: count-independent numbers a
 // person needs to believe it (time spent, gaps, round trips a batch saves).
 void add_repeat_evidence(Detection& d, const std::vector<const StatementRecord*>& records);
+// Round trips the executions took: pipelined ones share their predecessor's.
+size_t round_trips(const std::vector<const StatementRecord*>& records);
 
 }  // namespace pgsleuth::analyzers
 

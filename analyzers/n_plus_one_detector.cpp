@@ -82,7 +82,7 @@ void detect_n_plus_one(const RequestWindow& window, Detections& out) {
         "or use your ORM's eager loading (select_related/prefetch_related, includes, "
         "joinedload/selectinload). That saves {} round trips.",
         parent ? fmt::format(", or JOIN {} into the parent query", table_list(*group.shape)) : "",
-        repeats.size() - 1);
+        round_trips(repeats) - 1);
     out.push_back(std::move(d));
   }
 }

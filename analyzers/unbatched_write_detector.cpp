@@ -45,8 +45,12 @@ void detect_unbatched_writes(const RequestWindow& window, Detections& out) {
         group.shape->facts.kind == fingerprint::StatementKind::Insert ? "Inserted"
                                                                       : "Wrote",
         table_list(*group.shape), d.count, distinct);
-    d.suggestion = fmt::format("{} That saves {} round trips.", batch_advice(group.shape->facts.kind),
-                               d.count - 1);
+    const size_t trips = round_trips(writes);
+    d.suggestion = trips > 1 ? fmt::format("{} That saves {} round trips.", batch_advice(group.shape->facts.kind),
+                                           trips - 1)
+                             : fmt::format("{} They were already pipelined into one round trip, but the server "
+                                           "still ran {} statements where one would do.",
+                                           batch_advice(group.shape->facts.kind), d.count);
     out.push_back(std::move(d));
   }
 }

@@ -17,6 +17,36 @@ TEST(UnbatchedWrite, RowByRowInsertsAreFound) {
   EXPECT_NE(std::string(found[0].at("suggestion").as_string()).find("unnest"), std::string::npos);
 }
 
+TEST(UnbatchedWrite, RoundTripsCountOnlyWhatWasNotPipelined) {
+  Harness h;
+  // Sequential: each INSERT sent after the previous answer. 6 round trips.
+  for (const auto& v : numbers(6)) h.run(Stmt(insert_events(), h.conn).params({v}));
+  h.settle();
+  auto found = h.of_kind("unbatched_write");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].at("round_trips_saved").as_int64(), 5);
+  EXPECT_NE(std::string(found[0].at("suggestion").as_string()).find("saves 5 round trips"), std::string::npos);
+
+  // Pipelined (executemany): every request sent before the first answer.
+  Harness p;
+  const auto start = p.now;
+  int i = 0;
+  for (const auto& v : numbers(6)) {
+    auto stmt = Stmt(insert_events(), p.conn).params({v});
+    stmt.at(start + std::chrono::microseconds(i), std::chrono::microseconds(100 + 50 * i));
+    p.analyzer->on_statement(stmt.build());
+    ++i;
+  }
+  p.settle();
+  found = p.of_kind("unbatched_write");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].at("count").as_int64(), 6);
+  EXPECT_EQ(found[0].at("round_trips_saved").as_int64(), 0);
+  const std::string suggestion(found[0].at("suggestion").as_string());
+  EXPECT_EQ(suggestion.find("round trips."), std::string::npos) << suggestion;
+  EXPECT_NE(suggestion.find("already pipelined"), std::string::npos) << suggestion;
+}
+
 TEST(UnbatchedWrite, BelowThresholdOrSameParametersIsNot) {
   Harness h;
   for (const auto& v : numbers(4)) h.run(Stmt(insert_events(), h.conn).params({v}));
