@@ -29,6 +29,8 @@ class ConnectionObserver {
   // Why observation stopped; empty while active.
   const std::string& failure() const { return failure_; }
   bool busy() const { return tracker_.busy(); }
+  // The server-to-client stream seen so far ends on a whole message.
+  bool server_at_message_boundary() const { return backend_decoder_.at_message_boundary(); }
   char tx_status() const { return tracker_.tx_status(); }
   const std::optional<BackendKey>& backend_key() const { return backend_key_; }
 

@@ -78,6 +78,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   events::ConnectionInfoPtr info_;
   std::optional<ConnectionObserver> observer_;
+  bool forwarding_ = false;  // server bytes may be on their way to the client
   bool draining_ = false;
   bool closed_ = false;
 };

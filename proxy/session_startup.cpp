@@ -132,6 +132,7 @@ void Session::on_upstream_connected() {
     self->client_.non_blocking(true, ec);
     if (!ec) self->upstream_.non_blocking(true, ec);
     if (ec) return self->close("non-blocking mode: " + ec.message());
+    self->forwarding_ = true;
     self->pump(self->to_server_);
     self->pump(self->to_client_);
   });

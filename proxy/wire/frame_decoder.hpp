@@ -36,6 +36,8 @@ class FrameDecoder {
   bool failed() const { return !error_.empty(); }
   const std::string& error() const { return error_; }
   uint64_t messages() const { return messages_; }
+  // No message is partly fed: the stream so far ends on a message boundary.
+  bool at_message_boundary() const { return !in_body_ && header_have_ == 0; }
 
  private:
   bool start_message(char type, uint32_t length);

@@ -97,6 +97,17 @@ TEST(FrameDecoder, ByteAtATime) {
   expect_same(decode_all(Direction::Frontend, bytes, {}), decode_all(Direction::Frontend, bytes, cuts), 0);
 }
 
+TEST(FrameDecoder, KnowsWhetherTheStreamEndsOnAMessageBoundary) {
+  std::string bytes = data_row({"abc"}) + ready('I');
+  for (size_t cut = 0; cut <= bytes.size(); ++cut) {
+    FrameDecoder dec(Direction::Backend);
+    Collector c;
+    ASSERT_TRUE(dec.feed(std::string_view(bytes).substr(0, cut), c));
+    const bool boundary = cut == 0 || cut == data_row({"abc"}).size() || cut == bytes.size();
+    EXPECT_EQ(dec.at_message_boundary(), boundary) << "cut at " << cut;
+  }
+}
+
 TEST(FrameDecoder, LargeMessageIsSkippedNotHeld) {
   // A 10 MB CopyData is counted by length; nothing of it is captured.
   FrameDecoder dec(Direction::Backend);
