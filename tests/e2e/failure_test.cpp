@@ -69,12 +69,13 @@ class Failure : public ProxiedTest {};
 
 // Kills a psql running pg_sleep through `port`; true when its backend is gone
 // within 5 s.
-::testing::AssertionResult killed_client_leaves_no_backend(uint16_t port, const std::string& app) {
+::testing::AssertionResult killed_client_leaves_no_backend(uint16_t port, const std::string& app,
+                                                           const std::string& sql = "SELECT pg_sleep(30)") {
   auto& pg = PgClusterEnvironment::cluster();
   TempDir dir("pgsleuth-e2e-");
   SpawnOptions spawn;
   spawn.argv = {"psql", "-X", "-d", make_conninfo(port, "postgres", "postgres", "application_name=" + app),
-                "-c", "SELECT pg_sleep(30)"};
+                "-c", sql};
   spawn.env = clean_pg_env();
   spawn.stderr_path = dir.path() / "psql.err";
   Subprocess psql(spawn);
@@ -105,6 +106,14 @@ TEST_F(Failure, KilledClientLeavesNoBackendBehind) {
   EXPECT_TRUE(killed_client_leaves_no_backend(pg().port(), "e2e_killed_direct"));
   // ...and through the proxy, which must close its upstream side.
   EXPECT_TRUE(killed_client_leaves_no_backend(proxy().port(), "e2e_killed"));
+}
+
+// With the server's own dead-client check off for the session, only the
+// proxy can end the query: it cancels the running query of a client that
+// vanished mid-query, and the backend then notices the closed connection.
+TEST_F(Failure, VanishedClientsRunningQueryIsCancelled) {
+  EXPECT_TRUE(killed_client_leaves_no_backend(proxy().port(), "e2e_killed_nocheck",
+                                              "SET client_connection_check_interval = 0; SELECT pg_sleep(30)"));
 }
 
 TEST_F(Failure, GarbageAfterStartupEndsOnlyThatConnection) {
