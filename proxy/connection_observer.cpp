@@ -1,5 +1,6 @@
 #include "proxy/connection_observer.hpp"
 
+#include "proxy/database_ddl.hpp"
 #include "proxy/wire/byte_reader.hpp"
 #include "proxy/wire/startup_packet.hpp"
 
@@ -10,6 +11,7 @@ ConnectionObserver::ConnectionObserver(events::ConnectionInfoPtr conn, Statement
 
 void ConnectionObserver::Direction::on_message(const wire::Message& m) {
   if (frontend_) {
+    owner_.note_client_message(m);
     owner_.tracker_.on_frontend(m, now);
     return;
   }
@@ -21,9 +23,33 @@ void ConnectionObserver::Direction::on_message(const wire::Message& m) {
     wire::put_u32(key.packet.data() + 4, wire::kCancelRequestCode);
     key.packet.append(m.body);
     owner_.backend_key_ = std::move(key);
-    return;
   }
+  owner_.greeting_.on_message(m);
+  if (m.type == 'K') return;
   owner_.tracker_.on_backend(m, now);
+}
+
+void ConnectionObserver::note_client_message(const wire::Message& m) {
+  switch (m.type) {
+    case 'Q':
+      database_ddl_ = database_ddl_ || is_database_ddl(m.body);
+      client_synced_ = true;
+      return;
+    case 'P': {
+      wire::ByteReader r(m.body);
+      if (r.cstring()) database_ddl_ = database_ddl_ || is_database_ddl(r.rest());
+      client_synced_ = false;
+      return;
+    }
+    case 'S': case 'F':  // a whole request: the server answers it alone
+      client_synced_ = true;
+      return;
+    case 'B': case 'E': case 'D': case 'C':  // wait for a Sync
+      client_synced_ = false;
+      return;
+    default:  // COPY data and Flush belong to the request around them
+      return;
+  }
 }
 
 void ConnectionObserver::fail(const std::string& why) {

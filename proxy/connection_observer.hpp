@@ -7,7 +7,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
+#include "proxy/server_greeting.hpp"
 #include "proxy/statement_tracker.hpp"
 #include "proxy/wire/frame_decoder.hpp"
 
@@ -33,6 +35,14 @@ class ConnectionObserver {
   bool server_at_message_boundary() const { return backend_decoder_.at_message_boundary(); }
   char tx_status() const { return tracker_.tx_status(); }
   const std::optional<BackendKey>& backend_key() const { return backend_key_; }
+  const ServerGreeting& greeting() const { return greeting_; }
+  // The client-to-server stream so far ends on a whole message, and that
+  // message closed its request (Query or Sync): no extended-protocol
+  // messages wait for a Sync on the server.
+  // The client sent a statement that needs other sessions off a database
+  // (database_ddl.hpp); reading it clears it.
+  bool take_database_ddl() { return std::exchange(database_ddl_, false); }
+  bool client_at_rest() const { return frontend_decoder_.at_message_boundary() && client_synced_; }
 
  private:
   class Direction : public wire::MessageObserver {
@@ -47,6 +57,7 @@ class ConnectionObserver {
   };
 
   void fail(const std::string& why);
+  void note_client_message(const wire::Message& m);
 
   StatementTracker tracker_;
   wire::FrameDecoder frontend_decoder_{wire::Direction::Frontend};
@@ -54,6 +65,9 @@ class ConnectionObserver {
   Direction frontend_{*this, true};
   Direction backend_{*this, false};
   std::optional<BackendKey> backend_key_;
+  ServerGreeting greeting_;
+  bool client_synced_ = true;
+  bool database_ddl_ = false;
   bool failed_ = false;
   std::string failure_;
 };

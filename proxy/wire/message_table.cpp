@@ -41,9 +41,9 @@ constexpr Entry kFrontend[] = {
 
 // Backend (server to client) messages.
 constexpr Entry kBackend[] = {
-    {'R', 0, kMaxMessageLength},               // Authentication*
+    {'R', 4, kMaxMessageLength},               // Authentication*: the code only
     {'K', 512, 512},                           // BackendKeyData (3.2 keys up to 256 bytes)
-    {'S', 0, kMaxMessageLength},               // ParameterStatus
+    {'S', kSmall, kMaxMessageLength},          // ParameterStatus
     {'Z', kSmall, 5},                          // ReadyForQuery
     {'T', 0, kMaxMessageLength},               // RowDescription
     {'D', kDataRowCapture, kMaxMessageLength}, // DataRow
