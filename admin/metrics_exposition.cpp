@@ -58,6 +58,14 @@ std::string render_metrics(const MetricsSnapshot& s) {
               static_cast<double>(s.upstream_connect_failures));
   out.counter("pgsleuth_connections_refused_total", "Client connections refused over proxy.max_connections.",
               static_cast<double>(s.connections_refused));
+  out.counter("pgsleuth_server_connections_reused_total",
+              "Client connections given an idle, cleaned server connection instead of a new one.",
+              static_cast<double>(s.servers_reused));
+  out.counter("pgsleuth_server_connection_resets_failed_total",
+              "Server connections closed because DISCARD ALL did not leave them clean.",
+              static_cast<double>(s.server_resets_failed));
+  out.gauge("pgsleuth_server_connections_idle", "Cleaned server connections waiting for a client.",
+            static_cast<double>(s.servers_idle));
   out.counter("pgsleuth_config_reloads_total", "Config reloads applied (SIGHUP).", static_cast<double>(s.config_reloads));
   out.counter("pgsleuth_config_reload_failures_total", "Config reloads refused because the file was bad.",
               static_cast<double>(s.config_reload_failures));

@@ -27,6 +27,9 @@ struct MetricsSnapshot {
   uint64_t protocol_errors = 0;            // connections no longer analysed (bytes still flow)
   uint64_t upstream_connect_failures = 0;
   uint64_t connections_refused = 0;        // over proxy.max_connections
+  uint64_t servers_reused = 0;             // clients given an idle server connection
+  uint64_t server_resets_failed = 0;
+  uint64_t servers_idle = 0;
   uint64_t config_reloads = 0;
   uint64_t config_reload_failures = 0;
 };

@@ -43,6 +43,9 @@ admin::MetricsSnapshot snapshot(const AdminState& state, proxy::ProxyServer& pro
   m.protocol_errors = p.observer_failures;
   m.upstream_connect_failures = p.upstream_connect_failures;
   m.connections_refused = p.connections_refused;
+  m.servers_reused = p.servers_reused;
+  m.server_resets_failed = p.server_resets_failed;
+  m.servers_idle = p.servers_idle;
   m.config_reloads = state.reloads.load();
   m.config_reload_failures = state.reload_failures.load();
   return m;

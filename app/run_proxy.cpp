@@ -34,6 +34,9 @@ proxy::ProxyOptions proxy_options(const config::Config& cfg) {
   o.max_connections = cfg.proxy.max_connections;
   o.event_queue_capacity = cfg.proxy.event_queue_capacity;
   o.observe = cfg.proxy.analysis;
+  o.reuse_servers = cfg.proxy.server_reuse;
+  o.max_idle_servers = cfg.proxy.max_idle_servers;
+  o.server_idle_timeout_ms = cfg.proxy.server_idle_timeout_ms;
   return o;
 }
 

@@ -20,6 +20,7 @@ constexpr FlagSpec kFlags[] = {
     {"config", true},   {"listen", true},  {"upstream", true}, {"findings", true},
     {"admin", true},    {"log-level", true}, {"events", true}, {"threads", true},
     {"check-config", true}, {"help", false}, {"version", false}, {"no-analysis", false},
+    {"no-server-reuse", false},
 };
 
 const FlagSpec* find_flag(std::string_view name) {
@@ -68,6 +69,8 @@ void apply_override(Config& config, const std::string& flag, const std::string& 
     config.proxy.threads = parse_threads(value);
   } else if (flag == "no-analysis") {
     config.proxy.analysis = false;
+  } else if (flag == "no-server-reuse") {
+    config.proxy.server_reuse = false;
   }
 }
 
@@ -113,7 +116,7 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
     if (spec == nullptr) throw UsageError(fmt::format("unknown flag --{} (see --help)", name));
     if (!spec->takes_value) {
       if (eq != std::string::npos) throw UsageError(fmt::format("flag --{} takes no value", name));
-      if (name == "no-analysis") {
+      if (name == "no-analysis" || name == "no-server-reuse") {
         result.overrides.emplace_back(name, "");
       } else {
         (name == "help" ? help : version) = true;
@@ -186,7 +189,9 @@ Flags (flags override the config file; the config file overrides defaults):
   --admin HOST:PORT      serve /metrics, /findings, /requests, /healthz (default off)
   --log-level LEVEL      trace, debug, info, warn, error, critical or off (default info)
   --threads N            I/O threads; 0 = half the cores, at least one (default 0)
-  --no-analysis          forward only: no statement events, no findings
+  --no-analysis          forward only: no statement events, no findings, and no
+                         server connection reuse
+  --no-server-reuse      a new server connection for every client connection
   --events PATH          debug: write every statement event as JSON Lines ("-" = stdout)
   --check-config FILE    only check a config file, exit 0 if it is valid, 2 if not
   --help                 show this text

@@ -19,6 +19,9 @@ struct ProxySettings {
   uint32_t max_connections = 10000;
   uint32_t event_queue_capacity = 65536; // per I/O thread; full = drop and count
   bool analysis = true;                  // false: forward only, observe nothing
+  bool server_reuse = true;              // hand cleaned server connections to later clients
+  uint32_t max_idle_servers = 20;        // cleaned server connections kept, in all
+  uint32_t server_idle_timeout_ms = 30000;  // an idle one is closed after this
   bool operator==(const ProxySettings&) const = default;
 };
 

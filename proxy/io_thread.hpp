@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <thread>
 #include <unordered_map>
@@ -13,6 +14,7 @@
 
 #include "events/spsc_ring.hpp"
 #include "events/statement_event.hpp"
+#include "proxy/upstream_pool.hpp"
 
 namespace pgsleuth::proxy {
 
@@ -29,6 +31,8 @@ struct alignas(64) IoThreadCounters {
   std::atomic<uint64_t> observer_failures{0};
   std::atomic<uint64_t> upstream_connect_failures{0};
   std::atomic<uint64_t> connections_refused{0};
+  std::atomic<uint64_t> servers_reused{0};        // a client given an idle server connection
+  std::atomic<uint64_t> server_resets_failed{0};  // DISCARD ALL did not leave it clean
 
   static void add(std::atomic<uint64_t>& c, uint64_t n = 1) {
     c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
@@ -39,8 +43,9 @@ struct alignas(64) IoThreadCounters {
 };
 
 struct IoThread {
-  explicit IoThread(size_t queue_capacity, bool observe)
-      : events(observe ? std::make_unique<events::SpscRing<events::Event>>(queue_capacity) : nullptr) {}
+  IoThread(size_t queue_capacity, bool observe, UpstreamPoolOptions pool_options)
+      : events(observe ? std::make_unique<events::SpscRing<events::Event>>(queue_capacity) : nullptr),
+        pool(io, pool_options) {}
 
   // Hands an event to analysis, or counts it dropped: never waits.
   void publish(events::Event&& ev) {
@@ -56,9 +61,13 @@ struct IoThread {
   IoThreadCounters counters;
   std::unordered_map<uint64_t, std::weak_ptr<Session>> sessions;  // this thread's only
   std::thread thread;
-  // Last, so it is destroyed first: sessions still held by its pending
-  // handlers unregister themselves from the members above.
+  // Closes the idle server connections of every thread (set by ProxyServer).
+  std::function<void()> close_idle_servers_everywhere;
+  // Destroyed before the members above: sessions still held by its
+  // pending handlers unregister themselves from them.
   boost::asio::io_context io{1};
+  // After io, so its sockets and timer go before the io_context they use.
+  UpstreamPool pool;
 };
 
 }  // namespace pgsleuth::proxy

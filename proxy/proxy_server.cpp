@@ -22,8 +22,21 @@ ProxyServer::ProxyServer(ProxyOptions options) : options_(std::move(options)) {
   // with the database, two threads measured 48 us of CPU per pgbench -S
   // transaction against 36 us for one (see README, Measured numbers).
   uint32_t n = options_.threads ? options_.threads : std::max(1u, std::thread::hardware_concurrency() / 2);
+  UpstreamPoolOptions pool;
+  // Reuse needs the observer: only a connection whose protocol state is
+  // known can be handed on.
+  pool.enabled = options_.reuse_servers && options_.observe;
+  pool.max_idle = (options_.max_idle_servers + n - 1) / n;
+  pool.idle_timeout = std::chrono::milliseconds(options_.server_idle_timeout_ms);
   for (uint32_t i = 0; i < n; ++i) {
-    threads_.push_back(std::make_unique<IoThread>(options_.event_queue_capacity, options_.observe));
+    threads_.push_back(std::make_unique<IoThread>(options_.event_queue_capacity, options_.observe, pool));
+  }
+  for (auto& t : threads_) {
+    t->close_idle_servers_everywhere = [this] {
+      for (auto& each : threads_) {
+        asio::post(each->io, [raw = each.get()] { raw->pool.close_idle(); });
+      }
+    };
   }
   session_options_.buffer_bytes = options_.buffer_bytes;
   upstream_.host = options_.upstream_host;
@@ -130,6 +143,7 @@ void ProxyServer::stop(std::chrono::milliseconds grace) {
   });
   auto drain = [](bool force) {
     return [force](IoThread& t) {
+      t.pool.close_idle(true);
       auto copy = t.sessions;
       for (auto& [id, weak] : copy) {
         if (auto s = weak.lock()) s->drain(force);
@@ -161,6 +175,9 @@ ProxyCounters ProxyServer::counters() const {
     c.events_dropped += k.events_dropped.load(std::memory_order_relaxed);
     c.observer_failures += k.observer_failures.load(std::memory_order_relaxed);
     c.upstream_connect_failures += k.upstream_connect_failures.load(std::memory_order_relaxed);
+    c.servers_reused += k.servers_reused.load(std::memory_order_relaxed);
+    c.server_resets_failed += k.server_resets_failed.load(std::memory_order_relaxed);
+    c.servers_idle += t->pool.idle();
   }
   return c;
 }

@@ -29,6 +29,9 @@ struct ProxyOptions {
   uint32_t max_connections = 10000;
   uint32_t event_queue_capacity = 65536;
   bool observe = true;               // false: forward only, no events
+  bool reuse_servers = true;         // pool cleaned server connections (needs observe)
+  uint32_t max_idle_servers = 20;    // over all threads
+  uint32_t server_idle_timeout_ms = 30'000;
 };
 
 struct ProxyCounters {
@@ -41,6 +44,9 @@ struct ProxyCounters {
   uint64_t events_dropped = 0;
   uint64_t observer_failures = 0;
   uint64_t upstream_connect_failures = 0;
+  uint64_t servers_reused = 0;
+  uint64_t server_resets_failed = 0;
+  uint64_t servers_idle = 0;
 };
 
 class ProxyServer {

@@ -1,5 +1,7 @@
 #include "proxy/session.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
@@ -55,7 +57,18 @@ void Session::pump(Flow& f) {
   });
 }
 
+namespace {
+
+bool is_terminate(const std::vector<char>& buf, size_t n) {
+  static const char kTerminate[] = {'X', 0, 0, 0, 4};
+  return n == sizeof kTerminate && std::equal(buf.begin(), buf.begin() + n, kTerminate);
+}
+
+}  // namespace
+
 void Session::forward(Flow& f, size_t n) {
+  if (reset_) return on_reset_answer(n);
+  if (f.from_client && is_terminate(f.buf, n) && keep_upstream()) return;
   auto now = events::SteadyTime::clock::now();
   IoThreadCounters::add(f.from_client ? thread_.counters.bytes_from_clients : thread_.counters.bytes_from_servers, n);
   error_code ec;
@@ -87,6 +100,7 @@ void Session::after_write(Flow& f) {
 void Session::on_read_error(Flow& f, const error_code& ec) {
   if (ec == asio::error::operation_aborted) return;
   if (f.from_client) {
+    if (ec == asio::error::eof && keep_upstream()) return;
     // A client gone while its query runs would leave the backend busy
     // until the query ends: cancel it, as the server cannot notice.
     if (observer_ && observer_->busy() && observer_->backend_key()) {
@@ -101,6 +115,9 @@ void Session::observe(bool from_client, size_t n, events::SteadyTime now) {
   if (!observer_ || !observer_->active()) return;
   if (from_client) {
     observer_->client_bytes({to_server_.buf.data(), n}, now);
+    if (observer_->take_database_ddl() && thread_.close_idle_servers_everywhere) {
+      thread_.close_idle_servers_everywhere();
+    }
   } else {
     observer_->server_bytes({to_client_.buf.data(), n}, now);
   }
@@ -152,8 +169,15 @@ void Session::close(const std::string& reason) {
     static const char terminate[] = {'X', 0, 0, 0, 4};
     asio::write(upstream_, asio::buffer(terminate, sizeof terminate), ec);
   }
-  client_.close(ec);
+  end_client_side();
   upstream_.close(ec);
+}
+
+void Session::end_client_side() {
+  if (client_done_) return;
+  client_done_ = true;
+  error_code ec;
+  client_.close(ec);
   if (observer_) observer_->close();
   if (info_) thread_.publish(events::ConnectionClosed{info_, events::SteadyTime::clock::now()});
 }

@@ -16,6 +16,7 @@
 
 #include "proxy/connection_observer.hpp"
 #include "proxy/io_thread.hpp"
+#include "proxy/server_reset.hpp"
 #include "proxy/upstream.hpp"
 
 namespace pgsleuth::proxy {
@@ -43,6 +44,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void begin_session();
   void connect_upstream();
   void on_upstream_connected();
+  bool reuse_idle_upstream();
+  void start_forwarding();
+
+  // Handing the server connection on (session_reuse.cpp).
+  bool keep_upstream();
+  void on_reset_answer(size_t n);
 
   // Forwarding phase: one Flow per direction.
   struct Flow {
@@ -61,6 +68,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void fail_to_client(std::string_view sqlstate, const std::string& message);
   void close(const std::string& reason);
+  void end_client_side();
 
   IoThread& thread_;
   boost::asio::ip::tcp::socket client_;
@@ -72,7 +80,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   Flow to_server_;
   Flow to_client_;
-  std::string startup_packet_;
+  std::string startup_packet_;  // kept: the key of a pooled server connection
+  std::string greeting_;        // replayed to the client of a reused one
+  std::optional<ServerReset> reset_;
   bool ssl_answered_ = false;
   bool gss_answered_ = false;
 
@@ -80,6 +90,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<ConnectionObserver> observer_;
   bool forwarding_ = false;  // server bytes may be on their way to the client
   bool draining_ = false;
+  bool client_done_ = false;
   bool closed_ = false;
 };
 

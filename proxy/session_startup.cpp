@@ -96,7 +96,7 @@ void Session::on_startup_packet() {
     observer_.emplace(info_, [this](events::StatementEvent&& ev) { thread_.publish(std::move(ev)); });
   }
   thread_.publish(events::ConnectionOpened{info_});
-  connect_upstream();
+  if (!reuse_idle_upstream()) connect_upstream();
 }
 
 void Session::connect_upstream() {
@@ -127,15 +127,20 @@ void Session::on_upstream_connected() {
   upstream_.set_option(tcp::no_delay(true), ec);
   asio::async_write(upstream_, asio::buffer(startup_packet_), [self = shared_from_this()](error_code wec, size_t) {
     if (wec) return self->close("upstream write: " + wec.message());
-    std::string().swap(self->startup_packet_);
-    error_code ec;
-    self->client_.non_blocking(true, ec);
-    if (!ec) self->upstream_.non_blocking(true, ec);
-    if (ec) return self->close("non-blocking mode: " + ec.message());
-    self->forwarding_ = true;
-    self->pump(self->to_server_);
-    self->pump(self->to_client_);
+    // Only a connection a later client could be given needs its key.
+    if (!self->observer_ || !self->thread_.pool.enabled()) std::string().swap(self->startup_packet_);
+    self->start_forwarding();
   });
+}
+
+void Session::start_forwarding() {
+  error_code ec;
+  client_.non_blocking(true, ec);
+  if (!ec) upstream_.non_blocking(true, ec);
+  if (ec) return close("non-blocking mode: " + ec.message());
+  forwarding_ = true;
+  pump(to_server_);
+  pump(to_client_);
 }
 
 }  // namespace pgsleuth::proxy

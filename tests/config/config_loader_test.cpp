@@ -39,8 +39,8 @@ TEST(ConfigLoader, ExampleFileDocumentsEveryKey) {
   while (std::getline(in, line)) {
     if (!line.empty() && line[0] != '#' && line[0] != '[' && line.find(" = ") != std::string::npos) ++keys;
   }
-  // 9 proxy + 3 output + 6 window + 6 thresholds + 3 churn + 3 suppress + 1 fingerprint + 3 admin + 2 log.
-  EXPECT_EQ(keys, 36);
+  // 12 proxy + 3 output + 6 window + 6 thresholds + 3 churn + 3 suppress + 1 fingerprint + 3 admin + 2 log.
+  EXPECT_EQ(keys, 39);
 }
 
 TEST(ConfigLoader, ReadsEveryKey) {

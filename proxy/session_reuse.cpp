@@ -1,0 +1,84 @@
+// Server connections outliving their client: a client that leaves cleanly
+// hands its server connection, cleaned with DISCARD ALL, to the thread's
+// pool; a later client with the same startup packet gets it, introduced by
+// the greeting the server gave the first one (kept current).
+
+#include <boost/asio/write.hpp>
+#include <spdlog/spdlog.h>
+
+#include "proxy/session.hpp"
+
+namespace pgsleuth::proxy {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+
+// DISCARD ALL answers in well under a millisecond; a server that takes
+// this long is not one to hand to the next client.
+constexpr std::chrono::seconds kResetTimeout{5};
+
+}  // namespace
+
+bool Session::reuse_idle_upstream() {
+  if (!observer_) return false;
+  auto idle = thread_.pool.take(startup_packet_);
+  if (!idle) return false;
+  IoThreadCounters::add(thread_.counters.servers_reused);
+  upstream_ = std::move(idle->socket);
+  greeting_ = std::move(idle->greeting);
+  observer_->server_bytes(greeting_, events::SteadyTime::clock::now());
+  asio::async_write(client_, asio::buffer(greeting_), [self = shared_from_this()](error_code ec, size_t) {
+    std::string().swap(self->greeting_);
+    if (ec) return self->close("client write: " + ec.message());
+    self->start_forwarding();
+  });
+  return true;
+}
+
+// Called when the client has sent Terminate (not forwarded) or closed.
+// Returns false when the server connection cannot be kept: then the
+// caller goes on as for any other close.
+bool Session::keep_upstream() {
+  if (closed_ || draining_ || !forwarding_ || !thread_.pool.enabled()) return false;
+  // Only a connection whose whole state is known to be at rest: nothing
+  // asked and unanswered, no transaction, no half-sent message either way,
+  // and a server that let the client in without a password.
+  if (!observer_ || !observer_->active() || observer_->busy() || observer_->tx_status() != 'I' ||
+      !observer_->client_at_rest() || !observer_->server_at_message_boundary() ||
+      !observer_->greeting().reusable() || to_client_.write_pending || to_server_.write_pending) {
+    return false;
+  }
+  error_code ec;
+  std::string_view request = ServerReset::request();
+  if (upstream_.write_some(asio::buffer(request.data(), request.size()), ec) != request.size() || ec) {
+    return false;
+  }
+  reset_.emplace(observer_->greeting());
+  end_client_side();
+  timer_.expires_after(kResetTimeout);
+  timer_.async_wait([self = shared_from_this()](error_code tec) {
+    if (!tec) self->close("server did not answer DISCARD ALL");
+  });
+  return true;
+}
+
+// The server's answer to DISCARD ALL, read by the server-to-client flow.
+void Session::on_reset_answer(size_t n) {
+  switch (reset_->feed({to_client_.buf.data(), n})) {
+    case ServerReset::State::Waiting:
+      return pump(to_client_);
+    case ServerReset::State::Failed:
+      IoThreadCounters::add(thread_.counters.server_resets_failed);
+      spdlog::debug("connection {}: server connection not kept: {}", id_, reset_->failure());
+      return close("server connection not clean");
+    case ServerReset::State::Clean:
+      break;
+  }
+  timer_.cancel();
+  thread_.pool.put(IdleServer{std::move(upstream_), std::move(startup_packet_), reset_->greeting().replay(), {}});
+  close("client closed; server connection kept");
+}
+
+}  // namespace pgsleuth::proxy

@@ -1,0 +1,100 @@
+#include "proxy/upstream_pool.hpp"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include <boost/asio/write.hpp>
+
+namespace pgsleuth::proxy {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// Nothing to read and not closed: the server has said nothing since the
+// connection was cleaned.
+bool quiet(asio::ip::tcp::socket& s) {
+  char c;
+  ssize_t n = ::recv(s.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+}  // namespace
+
+UpstreamPool::UpstreamPool(asio::io_context& io, UpstreamPoolOptions options)
+    : options_(options), sweep_timer_(io) {}
+
+UpstreamPool::~UpstreamPool() { close_idle(true); }
+
+std::optional<IdleServer> UpstreamPool::take(const std::string& startup_packet) {
+  if (!enabled()) return std::nullopt;
+  sweep();
+  for (size_t i = idle_.size(); i-- > 0;) {
+    if (idle_[i].startup_packet != startup_packet) continue;
+    IdleServer s = std::move(idle_[i]);
+    idle_.erase(idle_.begin() + static_cast<std::ptrdiff_t>(i));
+    count();
+    if (quiet(s.socket)) return s;
+    error_code ec;
+    s.socket.close(ec);
+  }
+  return std::nullopt;
+}
+
+void UpstreamPool::put(IdleServer server) {
+  if (!enabled() || options_.max_idle == 0) return terminate(server);
+  server.since = Clock::now();
+  if (idle_.size() >= options_.max_idle) {
+    terminate(idle_.front());
+    idle_.pop_front();
+  }
+  idle_.push_back(std::move(server));
+  count();
+  arm_sweep();
+}
+
+void UpstreamPool::close_idle(bool for_good) {
+  closed_ = closed_ || for_good;
+  for (auto& s : idle_) terminate(s);
+  idle_.clear();
+  count();
+  sweep_timer_.cancel();
+}
+
+void UpstreamPool::sweep() {
+  auto cutoff = Clock::now() - options_.idle_timeout;
+  while (!idle_.empty() && idle_.front().since <= cutoff) {
+    terminate(idle_.front());
+    idle_.pop_front();
+  }
+  count();
+}
+
+void UpstreamPool::arm_sweep() {
+  if (sweep_armed_ || idle_.empty()) return;
+  sweep_armed_ = true;
+  auto next = std::max(idle_.front().since + options_.idle_timeout, Clock::now() + std::chrono::milliseconds(10));
+  sweep_timer_.expires_at(next);
+  sweep_timer_.async_wait([this](error_code ec) {
+    sweep_armed_ = false;
+    if (ec) return;
+    sweep();
+    arm_sweep();
+  });
+}
+
+void UpstreamPool::terminate(IdleServer& server) {
+  // Terminate, so the server ends the backend without logging a lost client.
+  static const char kTerminate[] = {'X', 0, 0, 0, 4};
+  error_code ec;
+  if (server.socket.is_open()) {
+    server.socket.write_some(asio::buffer(kTerminate, sizeof kTerminate), ec);
+    server.socket.close(ec);
+  }
+}
+
+}  // namespace pgsleuth::proxy

@@ -1,0 +1,228 @@
+// Server connections handed from one client to the next: through a real
+// proxy and a real PostgreSQL, the second client gets the first one's
+// backend (same pid), with every piece of session state the first one left
+// behind gone, and the parameters it is told being the server's current ones.
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "tests/e2e/e2e_helpers.hpp"
+#include "tests/support/libpq_conn.hpp"
+#include "tests/support/raw_socket.hpp"
+#include "tests/support/subprocess.hpp"
+
+namespace pgsleuth::test::e2e {
+namespace {
+
+using namespace std::chrono_literals;
+
+[[maybe_unused]] auto* const pg_env = ::testing::AddGlobalTestEnvironment(new PgClusterEnvironment);
+
+class ServerReuse : public ::testing::Test {
+ protected:
+  void SetUp() override { start({}); }
+  void TearDown() override {
+    if (proxy_) {
+      EXPECT_EQ(proxy_->stop(), 0) << proxy_->stderr_text();
+    }
+  }
+
+  void start(std::vector<std::string> extra) {
+    if (proxy_) proxy_->stop();
+    admin_port_ = free_port();
+    ProxyOptions options;
+    options.binary = pgsleuth_binary();
+    options.upstream = "127.0.0.1:" + std::to_string(pg().port());
+    options.extra_args = {"--admin", "127.0.0.1:" + std::to_string(admin_port_)};
+    options.extra_args.insert(options.extra_args.end(), extra.begin(), extra.end());
+    proxy_ = std::make_unique<ProxyProcess>(options);
+  }
+
+  static PgCluster& pg() { return PgClusterEnvironment::cluster(); }
+
+  std::string metrics() {
+    return run_command({"curl", "-s", "http://127.0.0.1:" + std::to_string(admin_port_) + "/metrics"}, {}, 5s).out;
+  }
+  // Waits until /metrics shows `line` (a whole "name value" line).
+  ::testing::AssertionResult metric_reaches(const std::string& line) {
+    std::string body;
+    for (int i = 0; i < 100; ++i) {
+      body = metrics();
+      if (body.find(line + "\n") != std::string::npos) return ::testing::AssertionSuccess();
+      std::this_thread::sleep_for(50ms);
+    }
+    return ::testing::AssertionFailure() << "no '" << line << "' in /metrics:\n" << body;
+  }
+
+  PgConnPtr connect(const std::string& app = "e2e_reuse", const std::string& user = "postgres",
+                    const std::string& extra = "") {
+    return pq_connect(proxy_->conninfo("postgres", user, "application_name=" + app + " " + extra));
+  }
+  static std::string value(PGconn* c, const std::string& sql) {
+    PgResultPtr r(PQexec(c, sql.c_str()));
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) return "error: " + std::string(PQresultErrorMessage(r.get()));
+    return PQgetisnull(r.get(), 0, 0) ? "NULL" : PQgetvalue(r.get(), 0, 0);
+  }
+  static void exec(PGconn* c, const std::string& sql) {
+    PgResultPtr r(PQexec(c, sql.c_str()));
+    ASSERT_TRUE(PQresultStatus(r.get()) == PGRES_COMMAND_OK || PQresultStatus(r.get()) == PGRES_TUPLES_OK)
+        << sql << ": " << PQresultErrorMessage(r.get());
+  }
+  // True once no backend has this pid (the proxy closed it).
+  static bool backend_gone(const std::string& pid) {
+    for (int i = 0; i < 100; ++i) {
+      if (pg().query_value("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid) == "0") return true;
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  }
+
+  std::unique_ptr<ProxyProcess> proxy_;
+  uint16_t admin_port_ = 0;
+};
+
+TEST_F(ServerReuse, NextClientGetsTheSameBackendWithItsSessionStateGone) {
+  std::string pid;
+  {
+    auto first = connect();
+    pid = value(first.get(), "SELECT pg_backend_pid()");
+    exec(first.get(), "SET DateStyle = 'German'");
+    EXPECT_STREQ(PQparameterStatus(first.get(), "DateStyle"), "German, DMY");
+    exec(first.get(), "SET search_path = nowhere");
+    exec(first.get(), "CREATE TEMP TABLE reuse_tmp (x int)");
+    exec(first.get(), "PREPARE reuse_stmt AS SELECT 1");
+    exec(first.get(), "LISTEN reuse_channel");
+    exec(first.get(), "SELECT pg_advisory_lock(4242)");
+    exec(first.get(), "DECLARE reuse_cursor CURSOR WITH HOLD FOR SELECT 1");
+  }
+  ASSERT_TRUE(metric_reaches("pgsleuth_server_connections_idle 1"));
+
+  auto second = connect();
+  EXPECT_EQ(value(second.get(), "SELECT pg_backend_pid()"), pid) << "not reused";
+  EXPECT_TRUE(metric_reaches("pgsleuth_server_connections_reused_total 1"));
+  // What the client was told at startup is what the server now holds.
+  EXPECT_STREQ(PQparameterStatus(second.get(), "DateStyle"), "ISO, MDY");
+  EXPECT_EQ(value(second.get(), "SHOW DateStyle"), "ISO, MDY");
+  EXPECT_STREQ(PQparameterStatus(second.get(), "application_name"), "e2e_reuse");
+  EXPECT_EQ(value(second.get(), "SHOW search_path"), "\"$user\", public");
+  EXPECT_EQ(value(second.get(), "SELECT to_regclass('reuse_tmp')"), "NULL");
+  EXPECT_EQ(value(second.get(), "SELECT count(*) FROM pg_prepared_statements"), "0");
+  EXPECT_EQ(value(second.get(), "SELECT count(*) FROM pg_listening_channels()"), "0");
+  EXPECT_EQ(value(second.get(), "SELECT count(*) FROM pg_cursors"), "0");
+  EXPECT_EQ(value(second.get(), "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = " + pid), "0");
+}
+
+TEST_F(ServerReuse, AReusedConnectionCanBeCancelled) {
+  connect("e2e_reuse_cancel").reset();
+  ASSERT_TRUE(metric_reaches("pgsleuth_server_connections_idle 1"));
+  auto conn = connect("e2e_reuse_cancel");
+  // The replayed BackendKeyData is the backend's own: a cancel reaches it.
+  ASSERT_TRUE(metric_reaches("pgsleuth_server_connections_reused_total 1"));
+  ASSERT_EQ(PQsendQuery(conn.get(), "SELECT pg_sleep(10)"), 1);
+  bool sleeping = false;
+  for (int i = 0; i < 100 && !sleeping; ++i) {
+    sleeping = pg().query_value("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+                                "AND query = 'SELECT pg_sleep(10)'") == "1";
+    if (!sleeping) std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_TRUE(sleeping);
+  auto cancelled_at = std::chrono::steady_clock::now();
+  std::unique_ptr<PGcancel, void (*)(PGcancel*)> cancel(PQgetCancel(conn.get()), PQfreeCancel);
+  char errbuf[256] = {};
+  ASSERT_EQ(PQcancel(cancel.get(), errbuf, sizeof errbuf), 1) << errbuf;
+  PgResultPtr result(PQgetResult(conn.get()));
+  EXPECT_EQ(pq_sqlstate(result.get()), "57014");
+  EXPECT_LT(std::chrono::steady_clock::now() - cancelled_at, 2s);
+}
+
+TEST_F(ServerReuse, OnlyTheSameStartupPacketGetsIt) {
+  std::string pid;
+  {
+    auto first = connect("e2e_reuse_a");
+    pid = value(first.get(), "SELECT pg_backend_pid()");
+  }
+  ASSERT_TRUE(metric_reaches("pgsleuth_server_connections_idle 1"));
+  auto other = connect("e2e_reuse_b");
+  EXPECT_NE(value(other.get(), "SELECT pg_backend_pid()"), pid);
+  EXPECT_EQ(value(other.get(), "SHOW application_name"), "e2e_reuse_b");
+  auto same = connect("e2e_reuse_a");
+  EXPECT_EQ(value(same.get(), "SELECT pg_backend_pid()"), pid);
+}
+
+TEST_F(ServerReuse, AClientLeavingMidTransactionOrMidPipelineTakesItsBackendAlong) {
+  std::string in_tx, mid_pipeline;
+  {
+    auto conn = connect();
+    in_tx = value(conn.get(), "SELECT pg_backend_pid()");
+    exec(conn.get(), "BEGIN");
+    exec(conn.get(), "CREATE TABLE reuse_uncommitted (x int)");
+  }
+  {
+    auto conn = connect();
+    mid_pipeline = value(conn.get(), "SELECT pg_backend_pid()");
+    ASSERT_EQ(PQenterPipelineMode(conn.get()), 1);
+    ASSERT_EQ(PQsendQueryParams(conn.get(), "SELECT 1", 0, nullptr, nullptr, nullptr, nullptr, 0), 1);
+    ASSERT_EQ(PQflush(conn.get()), 0);  // sent without a Sync
+  }
+  EXPECT_TRUE(backend_gone(in_tx));
+  EXPECT_TRUE(backend_gone(mid_pipeline));
+  EXPECT_EQ(pg().query_value("SELECT to_regclass('reuse_uncommitted') IS NULL"), "t");
+  EXPECT_TRUE(metric_reaches("pgsleuth_server_connections_idle 0"));
+}
+
+TEST_F(ServerReuse, APasswordLoginIsNeverHandedOn) {
+  std::string pid;
+  {
+    auto conn = connect("e2e_reuse_scram", kScramUser, std::string("password=") + kScramPassword);
+    pid = value(conn.get(), "SELECT pg_backend_pid()");
+  }
+  EXPECT_TRUE(backend_gone(pid));
+  EXPECT_TRUE(metric_reaches("pgsleuth_server_connections_idle 0"));
+  // Had it been kept, a wrong password would now get in.
+  PgConnPtr bad(PQconnectdb(proxy_->conninfo("postgres", kScramUser, "application_name=e2e_reuse_scram password=wrong").c_str()));
+  EXPECT_EQ(PQstatus(bad.get()), CONNECTION_BAD);
+}
+
+TEST_F(ServerReuse, TurnedOffEveryClientGetsANewBackend) {
+  start({"--no-server-reuse"});
+  std::string pid;
+  {
+    auto conn = connect();
+    pid = value(conn.get(), "SELECT pg_backend_pid()");
+  }
+  EXPECT_TRUE(backend_gone(pid));
+  auto conn = connect();
+  EXPECT_NE(value(conn.get(), "SELECT pg_backend_pid()"), pid);
+  EXPECT_TRUE(metric_reaches("pgsleuth_server_connections_reused_total 0"));
+}
+
+// Test suites create and drop databases around their runs (Django's test
+// database, its clones made from a template): an idle server connection to
+// such a database must not make the server refuse with 55006.
+TEST_F(ServerReuse, DropDatabaseIsNotBlockedByAnIdleServerConnection) {
+  run_psql(pg().port(), "DROP DATABASE IF EXISTS reuse_db");
+  ASSERT_EQ(run_psql(pg().port(), "CREATE DATABASE reuse_db").exit_code, 0);
+  pq_connect(proxy_->conninfo("reuse_db", "postgres", "application_name=e2e_reuse_db")).reset();
+  ASSERT_TRUE(metric_reaches("pgsleuth_server_connections_idle 1"));
+  auto admin = connect();
+  auto started = std::chrono::steady_clock::now();
+  PgResultPtr dropped(PQexec(admin.get(), "DROP DATABASE reuse_db"));
+  EXPECT_EQ(PQresultStatus(dropped.get()), PGRES_COMMAND_OK) << PQresultErrorMessage(dropped.get());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 4s);
+}
+
+TEST_F(ServerReuse, ShutdownClosesIdleServerConnections) {
+  std::string pid;
+  {
+    auto conn = connect();
+    pid = value(conn.get(), "SELECT pg_backend_pid()");
+  }
+  ASSERT_TRUE(metric_reaches("pgsleuth_server_connections_idle 1"));
+  EXPECT_EQ(proxy_->stop(), 0) << proxy_->stderr_text();
+  proxy_.reset();
+  EXPECT_TRUE(backend_gone(pid));
+}
+
+}  // namespace
+}  // namespace pgsleuth::test::e2e
