@@ -52,8 +52,12 @@ bool Session::keep_upstream() {
   }
   error_code ec;
   std::string_view request = ServerReset::request();
-  if (upstream_.write_some(asio::buffer(request.data(), request.size()), ec) != request.size() || ec) {
-    return false;
+  size_t written = upstream_.write_some(asio::buffer(request.data(), request.size()), ec);
+  if (written == 0) return false;  // nothing sent: the caller closes as usual
+  if (ec || written != request.size()) {
+    // Half a query on the wire: the connection can only be closed.
+    close("server write: " + (ec ? ec.message() : std::string("partial")));
+    return true;
   }
   reset_.emplace(observer_->greeting());
   end_client_side();
