@@ -5,6 +5,7 @@
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
+#include "proxy/drained_socket.hpp"
 #include "proxy/wire/error_response.hpp"
 
 namespace pgsleuth::proxy {
@@ -53,6 +54,8 @@ void Session::pump(Flow& f) {
   if (closed_) return;
   f.from.async_read_some(asio::buffer(f.buf), [self = shared_from_this(), &f](error_code ec, size_t n) {
     if (ec) return self->on_read_error(f, ec);
+    // A read that did not fill the buffer emptied the socket.
+    if (n < f.buf.size()) mark_drained(f.from);
     self->forward(f, n);
   });
 }
