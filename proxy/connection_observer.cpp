@@ -32,7 +32,7 @@ void ConnectionObserver::Direction::on_message(const wire::Message& m) {
 void ConnectionObserver::note_client_message(const wire::Message& m) {
   switch (m.type) {
     case 'Q':
-      database_ddl_ = database_ddl_ || is_database_ddl(m.body);
+      database_ddl_ = database_ddl_ || has_database_ddl(m.body);
       client_synced_ = true;
       return;
     case 'P': {

@@ -51,4 +51,16 @@ inline bool is_database_ddl(std::string_view sql) {
          take_word(sql, "DATABASE");
 }
 
+// Any statement of a simple-protocol Query (several may be sent in one).
+// A ';' inside a string literal may start a false match, which only costs
+// closing idle connections early.
+inline bool has_database_ddl(std::string_view sql) {
+  for (;;) {
+    if (is_database_ddl(sql)) return true;
+    size_t semicolon = sql.find(';');
+    if (semicolon == std::string_view::npos) return false;
+    sql.remove_prefix(semicolon + 1);
+  }
+}
+
 }  // namespace pgsleuth::proxy

@@ -26,9 +26,10 @@ ProxyServer::ProxyServer(ProxyOptions options) : options_(std::move(options)) {
   // Reuse needs the observer: only a connection whose protocol state is
   // known can be handed on.
   pool.enabled = options_.reuse_servers && options_.observe;
-  pool.max_idle = (options_.max_idle_servers + n - 1) / n;
   pool.idle_timeout = std::chrono::milliseconds(options_.server_idle_timeout_ms);
   for (uint32_t i = 0; i < n; ++i) {
+    // The threads' shares add up to max_idle_servers exactly.
+    pool.max_idle = options_.max_idle_servers / n + (i < options_.max_idle_servers % n ? 1 : 0);
     threads_.push_back(std::make_unique<IoThread>(options_.event_queue_capacity, options_.observe, pool));
   }
   for (auto& t : threads_) {

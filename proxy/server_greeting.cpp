@@ -46,6 +46,7 @@ void ServerGreeting::on_message(const wire::Message& m) {
     case 'K':
       if (m.truncated()) unusual_ = true;
       backend_key_.assign(m.body);
+      has_backend_key_ = true;
       return;
     case 'Z':
       ready_ = true;
@@ -82,7 +83,7 @@ std::string ServerGreeting::replay() const {
     body.push_back('\0');
     append_message(out, 'S', body);
   }
-  append_message(out, 'K', backend_key_);
+  if (has_backend_key_) append_message(out, 'K', backend_key_);
   append_message(out, 'Z', "I");
   return out;
 }

@@ -24,12 +24,14 @@ class ServerGreeting {
   // another client with the same startup packet be given this connection:
   // the server would have let it in the same way.
   bool reusable() const { return ready_ && auth_ok_ && !challenged_ && !unusual_; }
-  // AuthenticationOk, ParameterStatus..., BackendKeyData, ReadyForQuery(I).
+  // AuthenticationOk, ParameterStatus..., BackendKeyData (if the server
+  // sent one), ReadyForQuery(I).
   std::string replay() const;
 
  private:
   std::vector<std::pair<std::string, std::string>> parameters_;
   std::string backend_key_;  // BackendKeyData body
+  bool has_backend_key_ = false;
   bool ready_ = false;       // the first ReadyForQuery has been seen
   bool auth_ok_ = false;
   bool challenged_ = false;

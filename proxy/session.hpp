@@ -5,6 +5,7 @@
 // side's reads. Observation happens after each write is started.
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -83,6 +84,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string startup_packet_;  // kept: the key of a pooled server connection
   std::string greeting_;        // replayed to the client of a reused one
   std::optional<ServerReset> reset_;
+  std::chrono::steady_clock::time_point upstream_opened_{};  // the server's login
+  uint64_t pool_generation_ = 0;  // the pool's, when cleaning began
   bool ssl_answered_ = false;
   bool gss_answered_ = false;
 

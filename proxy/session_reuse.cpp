@@ -27,6 +27,7 @@ bool Session::reuse_idle_upstream() {
   if (!idle) return false;
   IoThreadCounters::add(thread_.counters.servers_reused);
   upstream_ = std::move(idle->socket);
+  upstream_opened_ = idle->opened;
   greeting_ = std::move(idle->greeting);
   observer_->server_bytes(greeting_, events::SteadyTime::clock::now());
   asio::async_write(client_, asio::buffer(greeting_), [self = shared_from_this()](error_code ec, size_t) {
@@ -60,6 +61,7 @@ bool Session::keep_upstream() {
     return true;
   }
   reset_.emplace(observer_->greeting());
+  pool_generation_ = thread_.pool.generation();
   end_client_side();
   timer_.expires_after(kResetTimeout);
   timer_.async_wait([self = shared_from_this()](error_code tec) {
@@ -70,6 +72,7 @@ bool Session::keep_upstream() {
 
 // The server's answer to DISCARD ALL, read by the server-to-client flow.
 void Session::on_reset_answer(size_t n) {
+  if (closed_) return;  // timed out or drained while the answer was on its way
   switch (reset_->feed({to_client_.buf.data(), n})) {
     case ServerReset::State::Waiting:
       return pump(to_client_);
@@ -80,8 +83,11 @@ void Session::on_reset_answer(size_t n) {
     case ServerReset::State::Clean:
       break;
   }
+  if (!reset_->greeting().reusable()) return close("server connection not kept: unusual parameters");
   timer_.cancel();
-  thread_.pool.put(IdleServer{std::move(upstream_), std::move(startup_packet_), reset_->greeting().replay(), {}});
+  thread_.pool.put(IdleServer{std::move(upstream_), std::move(startup_packet_), reset_->greeting().replay(),
+                              upstream_opened_, {}},
+                   pool_generation_);
   close("client closed; server connection kept");
 }
 

@@ -123,6 +123,7 @@ void Session::connect_upstream() {
 }
 
 void Session::on_upstream_connected() {
+  upstream_opened_ = std::chrono::steady_clock::now();
   error_code ec;
   upstream_.set_option(tcp::no_delay(true), ec);
   asio::async_write(upstream_, asio::buffer(startup_packet_), [self = shared_from_this()](error_code wec, size_t) {

@@ -45,9 +45,11 @@ std::optional<IdleServer> UpstreamPool::take(const std::string& startup_packet) 
   return std::nullopt;
 }
 
-void UpstreamPool::put(IdleServer server) {
-  if (!enabled() || options_.max_idle == 0) return terminate(server);
+void UpstreamPool::put(IdleServer server, uint64_t generation) {
   server.since = Clock::now();
+  if (!enabled() || generation != generation_ || server.since - server.opened >= options_.lifetime) {
+    return terminate(server);
+  }
   if (idle_.size() >= options_.max_idle) {
     terminate(idle_.front());
     idle_.pop_front();
@@ -59,10 +61,12 @@ void UpstreamPool::put(IdleServer server) {
 
 void UpstreamPool::close_idle(bool for_good) {
   closed_ = closed_ || for_good;
+  ++generation_;
   for (auto& s : idle_) terminate(s);
   idle_.clear();
   count();
   sweep_timer_.cancel();
+  sweep_armed_ = false;
 }
 
 void UpstreamPool::sweep() {
@@ -79,9 +83,9 @@ void UpstreamPool::arm_sweep() {
   sweep_armed_ = true;
   auto next = std::max(idle_.front().since + options_.idle_timeout, Clock::now() + std::chrono::milliseconds(10));
   sweep_timer_.expires_at(next);
-  sweep_timer_.async_wait([this](error_code ec) {
+  sweep_timer_.async_wait([this, token = ++sweep_token_](error_code ec) {
+    if (ec || token != sweep_token_) return;  // cancelled; close_idle reset the state
     sweep_armed_ = false;
-    if (ec) return;
     sweep();
     arm_sweep();
   });

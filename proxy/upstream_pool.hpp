@@ -24,13 +24,17 @@ struct UpstreamPoolOptions {
   bool enabled = true;
   size_t max_idle = 20;  // on this thread
   std::chrono::milliseconds idle_timeout{30'000};
+  // A login the server granted once is not vouched for forever: pg_hba.conf
+  // or the role may have changed since (pgbouncer's server_lifetime).
+  std::chrono::milliseconds lifetime{3'600'000};
 };
 
 struct IdleServer {
   boost::asio::ip::tcp::socket socket;
   std::string startup_packet;  // the key
   std::string greeting;        // replayed to the next client
-  std::chrono::steady_clock::time_point since{};
+  std::chrono::steady_clock::time_point opened{};  // the server's login
+  std::chrono::steady_clock::time_point since{};   // parked
 };
 
 class UpstreamPool {
@@ -38,13 +42,17 @@ class UpstreamPool {
   UpstreamPool(boost::asio::io_context& io, UpstreamPoolOptions options);
   ~UpstreamPool();
 
-  bool enabled() const { return options_.enabled && !closed_; }
+  bool enabled() const { return options_.enabled && options_.max_idle > 0 && !closed_; }
+  // Changes whenever every idle connection is closed: a connection whose
+  // cleaning began before that must not be parked after it.
+  uint64_t generation() const { return generation_; }
   // The most recently parked connection opened with this startup packet
   // that is still quiet (a server that closed it or spoke while it was
   // idle is dropped).
   std::optional<IdleServer> take(const std::string& startup_packet);
-  // Parks a cleaned connection; the oldest goes when the pool is full.
-  void put(IdleServer server);
+  // Parks a cleaned connection whose cleaning began at `generation`; the
+  // oldest goes when the pool is full.
+  void put(IdleServer server, uint64_t generation);
   // Closes every idle connection; `for_good` (shutdown): parks no more.
   void close_idle(bool for_good = false);
   // Readable from any thread (metrics).
@@ -60,6 +68,8 @@ class UpstreamPool {
   boost::asio::steady_timer sweep_timer_;
   std::deque<IdleServer> idle_;  // oldest first
   bool sweep_armed_ = false;
+  uint64_t sweep_token_ = 0;  // tells a cancelled timer's handler it is stale
+  uint64_t generation_ = 0;
   bool closed_ = false;
   std::atomic<size_t> idle_count_{0};
 };

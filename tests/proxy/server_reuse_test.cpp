@@ -44,6 +44,13 @@ TEST(ServerGreeting, TrustLoginIsReplayedAsTheServerSentIt) {
   EXPECT_EQ(g.replay(), kTrustGreeting);
 }
 
+TEST(ServerGreeting, NoBackendKeyDataIsReplayedAsNone) {
+  const std::string without_key = auth(0) + param("TimeZone", "UTC") + ready('I');
+  ServerGreeting g = greeting_from(without_key);
+  EXPECT_TRUE(g.reusable());
+  EXPECT_EQ(g.replay(), without_key);
+}
+
 TEST(ServerGreeting, ParameterChangesDuringTheSessionAreKept) {
   std::string later = command_complete("SET") + param("TimeZone", "Europe/Paris") +
                       param("application_name", "app") + ready('I');
@@ -140,6 +147,9 @@ TEST(DatabaseDdl, RecognisesStatementsThatNeedOtherSessionsOffADatabase) {
   EXPECT_FALSE(is_database_ddl("DROP DATABASES"));
   EXPECT_FALSE(is_database_ddl("DROPDATABASE x"));
   EXPECT_FALSE(is_database_ddl(""));
+  EXPECT_TRUE(has_database_ddl("SELECT 1; DROP DATABASE x; SELECT 2"));
+  EXPECT_TRUE(has_database_ddl("DROP DATABASE x"));
+  EXPECT_FALSE(has_database_ddl("SELECT 1; SELECT 2;"));
 }
 
 TEST(ConnectionObserver, SeesDatabaseDdlInSimpleAndExtendedQueries) {
