@@ -1,11 +1,10 @@
 #include "proxy/session.hpp"
 
-#include <algorithm>
-
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
 #include "proxy/wire/error_response.hpp"
+#include "proxy/wire/messages.hpp"
 
 namespace pgsleuth::proxy {
 
@@ -66,8 +65,7 @@ void Session::pump(Flow& f) {
 namespace {
 
 bool is_terminate(const std::vector<char>& buf, size_t n) {
-  static const char kTerminate[] = {'X', 0, 0, 0, 4};
-  return n == sizeof kTerminate && std::equal(buf.begin(), buf.begin() + n, kTerminate);
+  return std::string_view(buf.data(), n) == wire::kTerminate;
 }
 
 }  // namespace
@@ -172,8 +170,7 @@ void Session::close(const std::string& reason) {
   error_code ec;
   timer_.cancel();
   if (upstream_.is_open() && reason == "shutdown") {
-    static const char terminate[] = {'X', 0, 0, 0, 4};
-    asio::write(upstream_, asio::buffer(terminate, sizeof terminate), ec);
+    asio::write(upstream_, asio::buffer(wire::kTerminate.data(), wire::kTerminate.size()), ec);
   }
   end_client_side();
   upstream_.close(ec);

@@ -7,6 +7,8 @@
 
 #include <boost/asio/write.hpp>
 
+#include "proxy/wire/messages.hpp"
+
 namespace pgsleuth::proxy {
 
 namespace asio = boost::asio;
@@ -93,10 +95,9 @@ void UpstreamPool::arm_sweep() {
 
 void UpstreamPool::terminate(IdleServer& server) {
   // Terminate, so the server ends the backend without logging a lost client.
-  static const char kTerminate[] = {'X', 0, 0, 0, 4};
   error_code ec;
   if (server.socket.is_open()) {
-    server.socket.write_some(asio::buffer(kTerminate, sizeof kTerminate), ec);
+    server.socket.write_some(asio::buffer(wire::kTerminate.data(), wire::kTerminate.size()), ec);
     server.socket.close(ec);
   }
 }

@@ -10,6 +10,9 @@
 
 namespace pgsleuth::wire {
 
+// The whole Terminate message, which has no body.
+inline constexpr std::string_view kTerminate{"X\0\0\0\4", 5};
+
 struct ParseMsg {
   std::string_view statement;
   std::string_view query;
