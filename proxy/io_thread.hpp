@@ -1,5 +1,5 @@
 #pragma once
-// One I/O thread: its own io_context, the sessions it runs, its queue of
+// One I/O thread: its own io_context and EventLoop, the sessions it runs, its queue of
 // events to the analysis thread and its counters. Nothing in here is shared
 // with another I/O thread, so forwarding takes no lock.
 
@@ -14,6 +14,7 @@
 
 #include "events/spsc_ring.hpp"
 #include "events/statement_event.hpp"
+#include "proxy/event_loop.hpp"
 #include "proxy/upstream_pool.hpp"
 
 namespace pgsleuth::proxy {
@@ -45,7 +46,8 @@ struct alignas(64) IoThreadCounters {
 struct IoThread {
   IoThread(size_t queue_capacity, bool observe, UpstreamPoolOptions pool_options)
       : events(observe ? std::make_unique<events::SpscRing<events::Event>>(queue_capacity) : nullptr),
-        pool(io, pool_options) {}
+        pool(io, pool_options),
+        loop(io) {}
 
   // Hands an event to analysis, or counts it dropped: never waits.
   void publish(events::Event&& ev) {
@@ -68,6 +70,11 @@ struct IoThread {
   boost::asio::io_context io{1};
   // After io, so its sockets and timer go before the io_context they use.
   UpstreamPool pool;
+  // Last: sessions it still keeps alive go first.
+  EventLoop loop;
+
+  // Runs fn on this thread; from any thread.
+  void post(std::function<void()> fn) { loop.post(std::move(fn)); }
 };
 
 }  // namespace pgsleuth::proxy

@@ -35,7 +35,7 @@ ProxyServer::ProxyServer(ProxyOptions options) : options_(std::move(options)) {
   for (auto& t : threads_) {
     t->close_idle_servers_everywhere = [this] {
       for (auto& each : threads_) {
-        asio::post(each->io, [raw = each.get()] { raw->pool.close_idle(); });
+        each->post([raw = each.get()] { raw->pool.close_idle(); });
       }
     };
   }
@@ -79,7 +79,7 @@ void ProxyServer::start() {
     IoThread* raw = t.get();
     raw->thread = std::thread([raw] {
       auto guard = asio::make_work_guard(raw->io);
-      raw->io.run();
+      raw->loop.run();
     });
   }
 }
@@ -98,8 +98,8 @@ void ProxyServer::accept_next() {
     if (ec == asio::error::operation_aborted || !acceptor_->is_open()) return;
     if (!ec) {
       // The socket belongs to the target thread's io_context: start it there.
-      asio::post(target.io, [this, &target, s = std::move(socket)]() mutable {
-        on_accepted(target, std::move(s));
+      target.post([this, &target, s = std::make_shared<tcp::socket>(std::move(socket))] {
+        on_accepted(target, std::move(*s));
       });
     } else {
       spdlog::warn("accept failed: {}", ec.message());
@@ -131,14 +131,14 @@ void ProxyServer::stop(std::chrono::milliseconds grace) {
     for (auto& t : threads_) {
       auto p = std::make_shared<std::promise<void>>();
       done.push_back(p->get_future());
-      asio::post(t->io, [fn, raw = t.get(), p] {
+      t->post([fn, raw = t.get(), p] {
         fn(*raw);
         p->set_value();
       });
     }
     for (auto& f : done) f.wait();
   };
-  asio::post(threads_[0]->io, [this] {
+  threads_[0]->post([this] {
     error_code ec;
     acceptor_->close(ec);
   });
@@ -157,7 +157,7 @@ void ProxyServer::stop(std::chrono::milliseconds grace) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   on_each(drain(true));
-  for (auto& t : threads_) t->io.stop();
+  for (auto& t : threads_) t->loop.stop();
   for (auto& t : threads_) {
     if (t->thread.joinable()) t->thread.join();
   }

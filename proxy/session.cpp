@@ -1,6 +1,8 @@
 #include "proxy/session.hpp"
 
-#include <boost/asio/write.hpp>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <spdlog/spdlog.h>
 
 #include "proxy/wire/error_response.hpp"
@@ -20,8 +22,8 @@ Session::Session(IoThread& thread, tcp::socket client, const Upstream& upstream,
       timer_(thread.io),
       upstream_target_(upstream),
       id_(id),
-      to_server_{client_, upstream_, std::vector<char>(options.buffer_bytes), true},
-      to_client_{upstream_, client_, std::vector<char>(options.buffer_bytes), false} {
+      to_server_{client_end_, upstream_end_, std::vector<char>(options.buffer_bytes), true},
+      to_client_{upstream_end_, client_end_, std::vector<char>(options.buffer_bytes), false} {
   error_code ec;
   auto remote = client_.remote_endpoint(ec);
   client_addr_ = ec ? "" : remote.address().to_string();
@@ -31,6 +33,8 @@ Session::Session(IoThread& thread, tcp::socket client, const Upstream& upstream,
 }
 
 Session::~Session() {
+  close_end(client_end_);
+  close_end(upstream_end_);
   IoThreadCounters::sub(thread_.counters.connections_active);
   thread_.sessions.erase(id_);
 }
@@ -38,81 +42,6 @@ Session::~Session() {
 void Session::start() {
   thread_.sessions[id_] = weak_from_this();
   read_startup();
-}
-
-// Forwarding, one direction. Each chunk is written with a direct
-// non-blocking write (it nearly always goes through at once, and no
-// completion has to be queued); only a write the peer cannot take yet
-// becomes an async_write, which also stops reading this direction
-// (backpressure). Reads go through async_read_some; Boost 1.81's epoll
-// reactor first tries each read speculatively (an EAGAIN recv in
-// request/response traffic), which async_wait would only trade for an
-// epoll_ctl per wait (measured: the same syscall count). Telling the
-// reactor after a short read that the socket is empty (its private
-// try_speculative_ flag) saved 6 us of CPU per pgbench transaction but can
-// lose a wakeup: an edge consumed between the recv and the handler (a
-// speculative completion waits behind epoll_wait), or a FIN that came with
-// the last bytes, would never be reported again. So reads stay as Boost
-// does them.
-void Session::pump(Flow& f) {
-  if (closed_) return;
-  f.from.async_read_some(asio::buffer(f.buf), [self = shared_from_this(), &f](error_code ec, size_t n) {
-    if (ec) return self->on_read_error(f, ec);
-    self->forward(f, n);
-  });
-}
-
-namespace {
-
-bool is_terminate(const std::vector<char>& buf, size_t n) {
-  return std::string_view(buf.data(), n) == wire::kTerminate;
-}
-
-}  // namespace
-
-void Session::forward(Flow& f, size_t n) {
-  if (reset_) return on_reset_answer(n);
-  if (f.from_client && is_terminate(f.buf, n) && keep_upstream()) return;
-  auto now = events::SteadyTime::clock::now();
-  IoThreadCounters::add(f.from_client ? thread_.counters.bytes_from_clients : thread_.counters.bytes_from_servers, n);
-  error_code ec;
-  size_t written = f.to.write_some(asio::buffer(f.buf.data(), n), ec);
-  if (ec == asio::error::would_block || ec == asio::error::try_again) {
-    written = 0;
-  } else if (ec) {
-    return close(std::string(f.from_client ? "upstream" : "client") + " write: " + ec.message());
-  }
-  observe(f.from_client, n, now);
-  if (written == n) return after_write(f);
-  f.write_pending = true;
-  asio::async_write(f.to, asio::buffer(f.buf.data() + written, n - written),
-                    [self = shared_from_this(), &f](error_code wec, size_t) {
-                      f.write_pending = false;
-                      if (wec) {
-                        return self->close(std::string(f.from_client ? "upstream" : "client") +
-                                           " write: " + wec.message());
-                      }
-                      self->after_write(f);
-                    });
-}
-
-void Session::after_write(Flow& f) {
-  if (!f.from_client) maybe_finish_drain();
-  pump(f);
-}
-
-void Session::on_read_error(Flow& f, const error_code& ec) {
-  if (ec == asio::error::operation_aborted) return;
-  if (f.from_client) {
-    if (ec == asio::error::eof && keep_upstream()) return;
-    // A client gone while its query runs would leave the backend busy
-    // until the query ends: cancel it, as the server cannot notice.
-    if (observer_ && observer_->busy() && observer_->backend_key()) {
-      send_cancel_request(thread_.io, upstream_target_, observer_->backend_key()->packet);
-    }
-    return close(ec == asio::error::eof ? "client closed" : "client: " + ec.message());
-  }
-  close(ec == asio::error::eof ? "upstream closed" : "upstream: " + ec.message());
 }
 
 void Session::observe(bool from_client, size_t n, events::SteadyTime now) {
@@ -155,12 +84,12 @@ void Session::fail_to_client(std::string_view sqlstate, const std::string& messa
   // Never inside a message the server is still sending to the client: only
   // when all forwarded bytes are written and they ended on a message
   // boundary (unknown without an observer, so then not at all).
-  if (closed_ || to_client_.write_pending) return;
+  if (closed_ || client_done_ || to_client_.write_pending()) return;
   if (forwarding_ && !(observer_ && observer_->active() && observer_->server_at_message_boundary())) return;
+  int fd = client_end_.fd >= 0 ? client_end_.fd : client_.native_handle();
   std::string err = wire::make_error_response("FATAL", sqlstate, message);
-  error_code ec;
   // Best effort and tiny: the socket's send buffer takes it at once.
-  asio::write(client_, asio::buffer(err), ec);
+  [[maybe_unused]] ssize_t n = ::send(fd, err.data(), err.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
 void Session::close(const std::string& reason) {
@@ -169,17 +98,33 @@ void Session::close(const std::string& reason) {
   spdlog::debug("connection {} from {} closed: {}", id_, client_addr_, reason);
   error_code ec;
   timer_.cancel();
-  if (upstream_.is_open() && reason == "shutdown") {
-    asio::write(upstream_, asio::buffer(wire::kTerminate.data(), wire::kTerminate.size()), ec);
+  if (upstream_end_.fd >= 0 && reason == "shutdown") {
+    [[maybe_unused]] ssize_t n =
+        ::send(upstream_end_.fd, wire::kTerminate.data(), wire::kTerminate.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
   }
   end_client_side();
+  close_end(upstream_end_);
   upstream_.close(ec);
+  // Asio objects were touched outside its handlers; the loop may still
+  // hold events for the sockets just closed.
+  thread_.loop.poll_asio_soon();
+  if (keep_alive_) thread_.loop.retire(std::move(keep_alive_));
+}
+
+void Session::close_end(SocketEnd& end) {
+  if (end.fd < 0) return;
+  if (end.registered) thread_.loop.remove(end.fd);
+  ::close(end.fd);
+  end.fd = -1;
+  end.registered = false;
+  end.interest = 0;
 }
 
 void Session::end_client_side() {
   if (client_done_) return;
   client_done_ = true;
   error_code ec;
+  close_end(client_end_);
   client_.close(ec);
   if (observer_) observer_->close();
   if (info_) thread_.publish(events::ConnectionClosed{info_, events::SteadyTime::clock::now()});

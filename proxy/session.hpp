@@ -1,8 +1,10 @@
 #pragma once
 // One client connection and its own upstream connection (session mode).
-// Bytes are forwarded as they arrive, one buffer in flight per direction,
-// which is also the backpressure: a side that stops reading stops the other
-// side's reads. Observation happens after each write is started.
+// Startup runs on Asio; once the login is under way both sockets leave
+// Asio for the thread's EventLoop, which forwards bytes as they arrive,
+// one buffer in flight per direction. That is also the backpressure: a
+// side that stops reading stops the other side's reads. Observation
+// happens after each write is started.
 
 #include <atomic>
 #include <chrono>
@@ -16,6 +18,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "proxy/connection_observer.hpp"
+#include "proxy/event_loop.hpp"
 #include "proxy/io_thread.hpp"
 #include "proxy/server_reset.hpp"
 #include "proxy/upstream.hpp"
@@ -52,20 +55,36 @@ class Session : public std::enable_shared_from_this<Session> {
   bool keep_upstream();
   void on_reset_answer(size_t n);
 
-  // Forwarding phase: one Flow per direction.
+  // Forwarding phase (session_forwarding.cpp): a raw socket per side,
+  // one Flow per direction.
+  struct SocketEnd final : EventLoop::Handler {
+    SocketEnd(Session& s, bool c) : session(s), client(c) {}
+    void on_ready(uint32_t events) override { session.on_ready(*this, events); }
+    Session& session;
+    const bool client;
+    int fd = -1;
+    bool registered = false;
+    uint32_t interest = 0;  // as registered
+  };
   struct Flow {
-    boost::asio::ip::tcp::socket& from;
-    boost::asio::ip::tcp::socket& to;
+    SocketEnd& from;
+    SocketEnd& to;
     std::vector<char> buf;
     bool from_client;
-    bool write_pending = false;
+    size_t unsent_at = 0;   // buf[unsent_at, unsent_end) waits for `to`
+    size_t unsent_end = 0;
+    bool write_pending() const { return unsent_end != 0; }
   };
-  void pump(Flow& f);
+  void on_ready(SocketEnd& end, uint32_t events);
+  void read_from(Flow& f);
   void forward(Flow& f, size_t n);
+  void flush(Flow& f);
   void after_write(Flow& f);
-  void on_read_error(Flow& f, const boost::system::error_code& ec);
+  void update_interest();
+  void on_read_end(Flow& f, int err);
   void maybe_finish_drain();
   void observe(bool from_client, size_t n, events::SteadyTime now);
+  void close_end(SocketEnd& end);
 
   void fail_to_client(std::string_view sqlstate, const std::string& message);
   void close(const std::string& reason);
@@ -75,6 +94,10 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::ip::tcp::socket client_;
   boost::asio::ip::tcp::socket upstream_;
   boost::asio::steady_timer timer_;
+  SocketEnd client_end_{*this, true};
+  SocketEnd upstream_end_{*this, false};
+  boost::asio::ip::tcp upstream_protocol_ = boost::asio::ip::tcp::v4();
+  std::shared_ptr<Session> keep_alive_;  // while the EventLoop has its sockets
   const Upstream& upstream_target_;
   uint64_t id_;
   std::string client_addr_;

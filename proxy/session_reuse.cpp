@@ -3,6 +3,11 @@
 // pool; a later client with the same startup packet gets it, introduced by
 // the greeting the server gave the first one (kept current).
 
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <utility>
+
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
@@ -48,16 +53,15 @@ bool Session::keep_upstream() {
   // and a server that let the client in without a password.
   if (!observer_ || !observer_->active() || observer_->busy() || observer_->tx_status() != 'I' ||
       !observer_->client_at_rest() || !observer_->server_at_message_boundary() ||
-      !observer_->greeting().reusable() || to_client_.write_pending || to_server_.write_pending) {
+      !observer_->greeting().reusable() || to_client_.write_pending() || to_server_.write_pending()) {
     return false;
   }
-  error_code ec;
   std::string_view request = ServerReset::request();
-  size_t written = upstream_.write_some(asio::buffer(request.data(), request.size()), ec);
-  if (written == 0) return false;  // nothing sent: the caller closes as usual
-  if (ec || written != request.size()) {
+  ssize_t written = ::send(upstream_end_.fd, request.data(), request.size(), MSG_NOSIGNAL);
+  if (written <= 0) return false;  // nothing sent: the caller closes as usual
+  if (static_cast<size_t>(written) != request.size()) {
     // Half a query on the wire: the connection can only be closed.
-    close("server write: " + (ec ? ec.message() : std::string("partial")));
+    close("server write: partial");
     return true;
   }
   reset_.emplace(observer_->greeting());
@@ -67,6 +71,7 @@ bool Session::keep_upstream() {
   timer_.async_wait([self = shared_from_this()](error_code tec) {
     if (!tec) self->close("server did not answer DISCARD ALL");
   });
+  thread_.loop.poll_asio_soon();
   return true;
 }
 
@@ -75,7 +80,7 @@ void Session::on_reset_answer(size_t n) {
   if (closed_) return;  // timed out or drained while the answer was on its way
   switch (reset_->feed({to_client_.buf.data(), n})) {
     case ServerReset::State::Waiting:
-      return pump(to_client_);
+      return;
     case ServerReset::State::Failed:
       IoThreadCounters::add(thread_.counters.server_resets_failed);
       spdlog::debug("connection {}: server connection not kept: {}", id_, reset_->failure());
@@ -85,7 +90,18 @@ void Session::on_reset_answer(size_t n) {
   }
   if (!reset_->greeting().reusable()) return close("server connection not kept: unusual parameters");
   timer_.cancel();
-  thread_.pool.put(IdleServer{std::move(upstream_), std::move(startup_packet_), reset_->greeting().replay(),
+  // The socket goes back to Asio, where the pool watches it.
+  thread_.loop.remove(upstream_end_.fd);
+  int fd = std::exchange(upstream_end_.fd, -1);
+  upstream_end_.registered = false;
+  boost::asio::ip::tcp::socket socket(thread_.io);
+  error_code ec;
+  socket.assign(upstream_protocol_, fd, ec);
+  if (ec) {
+    ::close(fd);
+    return close("server connection not kept: " + ec.message());
+  }
+  thread_.pool.put(IdleServer{std::move(socket), std::move(startup_packet_), reset_->greeting().replay(),
                               upstream_opened_, {}},
                    pool_generation_);
   close("client closed; server connection kept");

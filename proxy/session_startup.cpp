@@ -134,14 +134,4 @@ void Session::on_upstream_connected() {
   });
 }
 
-void Session::start_forwarding() {
-  error_code ec;
-  client_.non_blocking(true, ec);
-  if (!ec) upstream_.non_blocking(true, ec);
-  if (ec) return close("non-blocking mode: " + ec.message());
-  forwarding_ = true;
-  pump(to_server_);
-  pump(to_client_);
-}
-
 }  // namespace pgsleuth::proxy
