@@ -17,7 +17,7 @@ namespace pgsleuth::proxy {
 
 namespace {
 
-#if !defined(BOOST_ASIO_HAS_EPOLL) || BOOST_VERSION != 108100
+#if !defined(BOOST_ASIO_HAS_EPOLL) || BOOST_VERSION != 108100 || defined(BOOST_ASIO_HAS_IO_URING_AS_DEFAULT)
 #error "EventLoop nests Boost 1.81's epoll_reactor descriptor; check epoll_fd_ before changing Boost"
 #endif
 
@@ -34,6 +34,11 @@ template struct ReactorFdAccess<&boost::asio::detail::epoll_reactor::epoll_fd_>;
 
 int asio_epoll_fd(boost::asio::io_context& io) {
   auto& reactor = boost::asio::use_service<boost::asio::detail::epoll_reactor>(io);
+  // A new reactor starts with its interrupter readable; until it is the
+  // scheduler's task, poll() never reads its descriptor, which would stay
+  // ready for the outer epoll_wait forever. A socket or timer does this
+  // too, but the loop must not depend on one existing first.
+  reactor.init_task();
   return reactor.*reactor_fd_member();
 }
 
@@ -45,23 +50,33 @@ constexpr int kMaxEvents = 64;
 
 }  // namespace
 
-EventLoop::EventLoop(boost::asio::io_context& io) : io_(io) {
-  epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
-  if (epoll_fd_ < 0) fail("epoll_create1");
-  wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (wake_fd_ < 0) fail("eventfd");
-  epoll_event ev{};
-  ev.events = EPOLLIN;
-  ev.data.ptr = &wake_fd_;
-  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev) != 0) fail("epoll_ctl(eventfd)");
-  ev.data.ptr = &io_;
-  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, asio_epoll_fd(io_), &ev) != 0) fail("epoll_ctl(asio)");
+EventLoop::EventLoop(boost::asio::io_context& io) : io_(io), work_(boost::asio::make_work_guard(io)) {
+  try {
+    epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+    if (epoll_fd_ < 0) fail("epoll_create1");
+    wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (wake_fd_ < 0) fail("eventfd");
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.ptr = &wake_fd_;
+    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev) != 0) fail("epoll_ctl(eventfd)");
+    ev.data.ptr = &io_;
+    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, asio_epoll_fd(io_), &ev) != 0) fail("epoll_ctl(asio)");
+  } catch (...) {
+    close_descriptors();
+    throw;
+  }
 }
 
 EventLoop::~EventLoop() {
   retired_.clear();
+  close_descriptors();
+}
+
+void EventLoop::close_descriptors() {
   if (wake_fd_ >= 0) ::close(wake_fd_);
   if (epoll_fd_ >= 0) ::close(epoll_fd_);
+  wake_fd_ = epoll_fd_ = -1;
 }
 
 bool EventLoop::add(int fd, Handler* handler, uint32_t events) {

@@ -21,6 +21,7 @@
 #include <memory>
 #include <vector>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
 namespace pgsleuth::proxy {
@@ -60,8 +61,11 @@ class EventLoop {
 
  private:
   void wake();
+  void close_descriptors();
 
   boost::asio::io_context& io_;
+  // poll() on an io_context without work stops it for good.
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   int epoll_fd_ = -1;
   int wake_fd_ = -1;  // eventfd: another thread posted or stopped
   bool asio_dirty_ = true;

@@ -77,10 +77,7 @@ void ProxyServer::start() {
   running_ = true;
   for (auto& t : threads_) {
     IoThread* raw = t.get();
-    raw->thread = std::thread([raw] {
-      auto guard = asio::make_work_guard(raw->io);
-      raw->loop.run();
-    });
+    raw->thread = std::thread([raw] { raw->loop.run(); });
   }
 }
 

@@ -71,7 +71,9 @@ void Session::drain(bool force) {
 }
 
 void Session::maybe_finish_drain() {
-  if (!draining_ || closed_) return;
+  // Bytes still on their way (the end of a result to a slow client, say)
+  // are part of the answer: wait for them.
+  if (!draining_ || closed_ || to_client_.write_pending() || to_server_.write_pending()) return;
   // Only a connection with nothing in flight and no open transaction can
   // be closed without the application losing work.
   if (observer_ && observer_->active() && !observer_->busy() && observer_->tx_status() == 'I') {
@@ -98,7 +100,8 @@ void Session::close(const std::string& reason) {
   spdlog::debug("connection {} from {} closed: {}", id_, client_addr_, reason);
   error_code ec;
   timer_.cancel();
-  if (upstream_end_.fd >= 0 && reason == "shutdown") {
+  // Not into the middle of a client message still being written.
+  if (upstream_end_.fd >= 0 && reason == "shutdown" && !to_server_.write_pending()) {
     [[maybe_unused]] ssize_t n =
         ::send(upstream_end_.fd, wire::kTerminate.data(), wire::kTerminate.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
   }

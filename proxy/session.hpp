@@ -79,7 +79,6 @@ class Session : public std::enable_shared_from_this<Session> {
   void read_from(Flow& f);
   void forward(Flow& f, size_t n);
   void flush(Flow& f);
-  void after_write(Flow& f);
   void update_interest();
   void on_read_end(Flow& f, int err);
   void maybe_finish_drain();

@@ -99,7 +99,7 @@ void Session::forward(Flow& f, size_t n) {
     written = 0;
   }
   observe(f.from_client, n, now);
-  if (static_cast<size_t>(written) == n) return after_write(f);
+  if (static_cast<size_t>(written) == n) return maybe_finish_drain();
   f.unsent_at = static_cast<size_t>(written);
   f.unsent_end = n;
   update_interest();
@@ -115,11 +115,7 @@ void Session::flush(Flow& f) {
   if (f.unsent_at < f.unsent_end) return;
   f.unsent_at = f.unsent_end = 0;
   update_interest();
-  after_write(f);
-}
-
-void Session::after_write(Flow& f) {
-  if (!f.from_client) maybe_finish_drain();
+  maybe_finish_drain();
 }
 
 // Reading a side stops while its bytes wait for the other side; writing

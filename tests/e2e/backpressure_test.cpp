@@ -7,6 +7,8 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <signal.h>
+
 #include <fstream>
 #include <thread>
 
@@ -115,6 +117,38 @@ TEST_F(Backpressure, AServerThatStopsReadingStallsTheClientAndRunsEveryQueryLate
     ASSERT_TRUE(wire::read_until_ready(client, 20s, &error)) << "answer " << i;
     EXPECT_FALSE(error) << "answer " << i << ": " << error->body;
   }
+}
+
+// Shutdown waits for a slow reader to get the whole answer: the connection
+// is ended (57P01) only once every byte of it is written.
+TEST(BackpressureShutdown, ASlowReaderGetsTheWholeResultBeforeTheConnectionIsEnded) {
+  constexpr int kRows = 20'000;
+  constexpr int kRowChars = 1000;
+  auto proxy = start_proxy_to(PgClusterEnvironment::cluster().port());
+  RawSocket client(proxy->port());
+  ASSERT_TRUE(client.send_all(wire::startup_message(kStartup)));
+  ASSERT_TRUE(wire::read_until_ready(client, 5s));
+  ASSERT_TRUE(client.send_all(wire::query("SELECT repeat('x', " + std::to_string(kRowChars) +
+                                          ") FROM generate_series(1, " + std::to_string(kRows) + ")")));
+  std::this_thread::sleep_for(300ms);  // buffers on the way fill up
+  ASSERT_EQ(::kill(proxy->pid(), SIGTERM), 0);
+
+  int rows = 0;
+  std::string types;  // of the messages other than rows
+  while (auto msg = wire::read_message(client, 10s)) {
+    if (msg->type == 'D') {
+      // Slowly, so the proxy's writes to this client keep coming up short.
+      if (++rows % 16 == 0) std::this_thread::sleep_for(1ms);
+      continue;
+    }
+    types += msg->type;
+    if (msg->type == 'E') {
+      EXPECT_EQ(wire::error_fields(msg->body)['C'], "57P01");
+    }
+  }
+  EXPECT_EQ(rows, kRows);
+  EXPECT_EQ(types, "TCZE") << "RowDescription, CommandComplete, ReadyForQuery, then the shutdown's FATAL";
+  EXPECT_EQ(proxy->stop(), 0) << proxy->stderr_text();
 }
 
 }  // namespace

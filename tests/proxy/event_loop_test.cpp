@@ -9,10 +9,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <pthread.h>
+#include <time.h>
+
 #include <future>
 #include <thread>
 
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -25,7 +27,7 @@ using namespace std::chrono_literals;
 // Runs a loop on its own thread, as an I/O thread does.
 class LoopThread {
  public:
-  LoopThread() : loop_(io_), guard_(asio::make_work_guard(io_)) {
+  LoopThread() : loop_(io_) {
     thread_ = std::thread([this] {
       loop_thread_id_ = std::this_thread::get_id();
       loop_.run();
@@ -49,7 +51,6 @@ class LoopThread {
 
   asio::io_context io_{1};
   EventLoop loop_;
-  asio::executor_work_guard<asio::io_context::executor_type> guard_;
   std::thread thread_;
   std::thread::id loop_thread_id_;
 };
@@ -80,6 +81,24 @@ bool eventually(Pred pred) {
     std::this_thread::sleep_for(1ms);
   }
   return pred();
+}
+
+// CPU time of the loop thread: an idle loop must sleep in epoll_wait, not
+// spin (Asio's fresh reactor starts out readable).
+std::chrono::nanoseconds cpu_time(std::thread& thread) {
+  clockid_t clock;
+  EXPECT_EQ(pthread_getcpuclockid(thread.native_handle(), &clock), 0);
+  timespec ts{};
+  clock_gettime(clock, &ts);
+  return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+}
+
+TEST(EventLoop, AnIdleLoopSleeps) {
+  LoopThread t;  // no socket or timer was ever made on its io_context
+  std::this_thread::sleep_for(20ms);
+  auto before = cpu_time(t.thread_);
+  std::this_thread::sleep_for(300ms);
+  EXPECT_LT(cpu_time(t.thread_) - before, 30ms) << "the loop spins instead of sleeping";
 }
 
 TEST(EventLoop, APostFromAnotherThreadWakesTheLoopAndRunsOnIt) {
