@@ -1,7 +1,7 @@
 #pragma once
-// One I/O thread: its own io_context and EventLoop, the sessions it runs, its queue of
-// events to the analysis thread and its counters. Nothing in here is shared
-// with another I/O thread, so forwarding takes no lock.
+// One I/O thread: its own io_context and EventLoop, the sessions it runs,
+// its queue of events to the analysis thread and its counters. Nothing in
+// here is shared with another I/O thread, so forwarding takes no lock.
 
 #include <atomic>
 #include <cstdint>

@@ -3,7 +3,6 @@
 #include <future>
 #include <stdexcept>
 
-#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
