@@ -10,8 +10,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include <spdlog/spdlog.h>
-
 #include "proxy/session.hpp"
 #include "proxy/wire/messages.hpp"
 
