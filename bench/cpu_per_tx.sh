@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# CPU time per pgbench transaction of pgsleuth (per thread) and pgbouncer,
+# read from /proc around a fixed number of transactions. Steadier than
+# throughput on a small shared VM. Throwaway cluster, loopback only.
+#   bench/cpu_per_tx.sh                      # pgbench -S -c 8 -j 2, 20000 tx per client
+#   CLIENTS=1 TX=50000 MODE=prepared bench/cpu_per_tx.sh
+# Extra pgsleuth flags go in PGSLEUTH_ARGS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+CLIENTS=${CLIENTS:-8}
+TX=${TX:-20000}
+MODE=${MODE:-simple}
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+BUILD_DIR=${BUILD_DIR:-build-release}
+
+bash scripts/install-deps.sh
+command -v pgbouncer >/dev/null || { echo "cpu_per_tx: pgbouncer not found" >&2; exit 1; }
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPGSLEUTH_BUILD_TESTS=OFF >/dev/null
+cmake --build "$BUILD_DIR" --target pgsleuth -j "$(nproc)" >/dev/null
+
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }
+
+WORK=$(mktemp -d)
+chmod 755 "$WORK"
+[ "$(id -u)" = 0 ] && chown postgres "$WORK"
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  as_pg "$PGBIN/pg_ctl -D $WORK/data stop -m immediate" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+PG_PORT=$(free_port)
+as_pg "$PGBIN/initdb -D $WORK/data -A trust" >/dev/null
+as_pg "$PGBIN/pg_ctl -D $WORK/data -l $WORK/pg.log -w -o '-p $PG_PORT -k $WORK -c listen_addresses=127.0.0.1 -c fsync=off -c shared_buffers=256MB -c autovacuum=off' start" >/dev/null
+as_pg "$PGBIN/pgbench -h 127.0.0.1 -p $PG_PORT -i -s 10 postgres" >/dev/null 2>&1
+
+BOUNCER_PORT=$(free_port)
+cat > "$WORK/pgbouncer.ini" <<EOF
+[databases]
+postgres = host=127.0.0.1 port=$PG_PORT dbname=postgres
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $BOUNCER_PORT
+auth_type = trust
+auth_file = $WORK/users.txt
+pool_mode = session
+max_client_conn = 100
+default_pool_size = 20
+unix_socket_dir =
+logfile = $WORK/pgbouncer.log
+EOF
+echo '"postgres" ""' > "$WORK/users.txt"
+[ "$(id -u)" = 0 ] && chown postgres "$WORK"/*
+as_pg "pgbouncer $WORK/pgbouncer.ini" >/dev/null 2>&1 &
+PIDS+=($!)
+
+PROXY_PORT=$(free_port)
+# shellcheck disable=SC2086
+"$ROOT/$BUILD_DIR/pgsleuth" --listen "127.0.0.1:$PROXY_PORT" --upstream "127.0.0.1:$PG_PORT" \
+  --findings /dev/null ${PGSLEUTH_ARGS:-} 2>"$WORK/pgsleuth.log" &
+PIDS+=($!)
+PGSLEUTH_PID=$!
+sleep 1
+BOUNCER_PID=$(pgrep -f "^pgbouncer $WORK/pgbouncer.ini" | head -1)
+
+pgbench_run() {  # port, transactions per client
+  as_pg "$PGBIN/pgbench -h 127.0.0.1 -p $1 -n -S -M $MODE -c $CLIENTS -j $((CLIENTS < 2 ? CLIENTS : 2)) -t $2 postgres" 2>&1 |
+    grep -oP 'tps = \K[0-9.]+' | head -1
+}
+ticks() { for t in /proc/"$1"/task/*; do echo "$(basename "$t") $(awk '{print $14 + $15}' "$t/stat")"; done; }
+
+measure() {  # name, pid, port
+  pgbench_run "$3" 2000 >/dev/null  # warm-up: backends and caches
+  local before after tps
+  before=$(ticks "$2")
+  tps=$(pgbench_run "$3" "$TX")
+  after=$(ticks "$2")
+  join <(echo "$before") <(echo "$after") | awk -v name="$1" -v tps="$tps" -v tx=$((CLIENTS * TX)) \
+    -v hz="$(getconf CLK_TCK)" '
+      { d = $3 - $2; total += d; if (d > 0) per[$1] = d }
+      END {
+        printf "%-10s %8.0f tps  %6.2f us CPU/tx", name, tps, total * 1e6 / hz / tx
+        n = 0; for (t in per) n++
+        if (n > 1) { printf "  (threads:"; for (t in per) printf " %.2f", per[t] * 1e6 / hz / tx; printf ")" }
+        printf "\n"
+      }'
+}
+
+echo "pgbench -S -M $MODE -c $CLIENTS, $TX transactions per client"
+for round in 1 2; do
+  measure pgbouncer "$BOUNCER_PID" "$BOUNCER_PORT"
+  measure pgsleuth "$PGSLEUTH_PID" "$PROXY_PORT"
+done
