@@ -50,8 +50,8 @@ Run longest_run(const RequestWindow& window, uint32_t group_index,
     best_open.reset();
   };
   size_t next = 0;  // position in `eligible`
-  const size_t first = static_cast<size_t>(eligible.front() - records.data());
-  const size_t last = static_cast<size_t>(eligible.back() - records.data());
+  const size_t first = eligible.front()->index;
+  const size_t last = eligible.back()->index;
   for (size_t i = first; i <= last; ++i) {
     const auto& rec = records[i];
     if (next < eligible.size() && eligible[next] == &rec) {

@@ -17,7 +17,7 @@ const FingerprintGroup* find_parent(const RequestWindow& window, uint32_t self,
                                     const std::vector<const StatementRecord*>& repeats) {
   std::unordered_map<uint32_t, size_t> votes;  // group -> repeats it fed
   for (const auto* rec : repeats) {
-    const auto self_index = static_cast<uint32_t>(rec - window.records().data());
+    const auto self_index = rec->index;
     std::optional<uint32_t> parent_group;
     for (const auto value : rec->value_hashes) {
       const auto producer = window.cell_producer(value);

@@ -73,6 +73,7 @@ void RequestWindow::add(const AnalyzedStatement& stmt) {
   }
   const auto record_index = static_cast<uint32_t>(records_.size());
   StatementRecord rec;
+  rec.index = record_index;
   rec.group = *group_index;
   rec.started = stmt.started;
   rec.completed = stmt.completed;
