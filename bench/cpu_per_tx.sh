@@ -28,6 +28,8 @@ chmod 755 "$WORK"
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  # Started through su: its own pid is not in PIDS.
+  pkill -f "^pgbouncer $WORK/pgbouncer.ini" 2>/dev/null || true
   as_pg "$PGBIN/pg_ctl -D $WORK/data stop -m immediate" >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
