@@ -107,14 +107,8 @@ Findings DetectionProxy::finish() {
 
 Findings DetectionProxy::wait_for(std::string_view kind, std::chrono::milliseconds timeout) {
   if (!proxy_) return {};
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (true) {
-    auto findings = parse_findings(read_file(proxy_->findings_path()));
-    if (!of_kind(findings, kind).empty() || std::chrono::steady_clock::now() >= deadline) {
-      return findings;
-    }
-    std::this_thread::sleep_for(50ms);
-  }
+  return poll_until([&] { return parse_findings(read_file(proxy_->findings_path())); },
+                    [&](const Findings& findings) { return !of_kind(findings, kind).empty(); }, timeout);
 }
 
 ClientRun run_client_through_proxy(const std::string& config_toml, const std::string& script,

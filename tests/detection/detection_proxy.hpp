@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tests/support/poll.hpp"
 #include "tests/support/pg_environment.hpp"
 #include "tests/support/proxy_process.hpp"
 #include "tests/support/subprocess.hpp"
@@ -63,7 +64,7 @@ class DetectionProxy {
 
   // While pgsleuth runs: re-reads the findings file (complete lines only)
   // until one line is of `kind` or `timeout` passes; the lines read last.
-  Findings wait_for(std::string_view kind, std::chrono::milliseconds timeout);
+  Findings wait_for(std::string_view kind, std::chrono::milliseconds timeout = kSettleTimeout);
 
   // Stops pgsleuth with SIGTERM (every open window ends and is written),
   // expects exit status 0, and returns every line of the findings file,

@@ -89,7 +89,7 @@ TEST(SqlAlchemyDetection, FindingIsWrittenAtCommitWhileProxyRuns) {
   ASSERT_TRUE(proxy.started());
   proxy.run_client("sqlalchemy_books.py", "lazy", "sqlalchemy_running");
   // Generous: a bound on a shared machine, not a speed target.
-  auto findings = proxy.wait_for("n_plus_one", 10s);
+  auto findings = proxy.wait_for("n_plus_one");
   EXPECT_TRUE(proxy.process().running());
   auto f = expect_lazy_author_n_plus_one(findings, "sa_authors", "sa_books");
   EXPECT_EQ(text(f, "request_source"), "transaction");

@@ -7,7 +7,7 @@
 
 #include <csignal>
 #include <fstream>
-#include <thread>
+#include <sstream>
 
 #include <boost/json.hpp>
 
@@ -28,13 +28,16 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
   std::ofstream(path, std::ios::trunc) << text;
 }
 
-bool stderr_says(ProxyProcess& proxy, const std::string& what, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (proxy.stderr_text().find(what) != std::string::npos) return true;
-    std::this_thread::sleep_for(20ms);
+// Request summaries of `count` statements written so far.
+size_t summaries_of(const std::filesystem::path& findings, int64_t count) {
+  size_t n = 0;
+  std::istringstream in(read_file(findings));
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    auto f = boost::json::parse(line).as_object();
+    if (f.at("kind").as_string() == "request_summary" && f.at("count").to_number<int64_t>() == count) ++n;
   }
-  return false;
+  return n;
 }
 
 // `count` lookups with different ids: an N+1 when min_repeats <= count.
@@ -52,7 +55,8 @@ TEST(Signals, SighupReloadsThresholdsAndSigintFlushes) {
                  "INSERT INTO sig_items SELECT generate_series(1, 20); SELECT 1");
   TempDir dir("pgsleuth-signals-");
   const auto config = dir.path() / "pgsleuth.toml";
-  const std::string window = "[window]\nidle_gap_ms = 300\n";
+  // Summaries show when a window has ended, so the next loop opens a new one.
+  const std::string window = "[window]\nidle_gap_ms = 300\n[output]\nrequest_summaries = true\n";
   write_file(config, window + "[n_plus_one]\nmin_repeats = 50\n");
   ProxyOptions options;
   options.binary = pgsleuth_binary();
@@ -63,18 +67,18 @@ TEST(Signals, SighupReloadsThresholdsAndSigintFlushes) {
   ASSERT_EQ(PQstatus(conn.get()), CONNECTION_OK) << PQerrorMessage(conn.get());
 
   ASSERT_NO_FATAL_FAILURE(lookup_loop(conn.get(), "before", 8));  // below 50: nothing
-  std::this_thread::sleep_for(900ms);                          // its window ends
+  ASSERT_TRUE(eventually([&] { return summaries_of(proxy.findings_path(), 8) == 1; }));
 
   // 3, below the default of 5, so keeping it can be told from a fallback.
   write_file(config, window + "[n_plus_one]\nmin_repeats = 3\n");
   ASSERT_EQ(kill(proxy.pid(), SIGHUP), 0);
-  ASSERT_TRUE(stderr_says(proxy, "SIGHUP: reloaded", 5s)) << proxy.stderr_text();
+  ASSERT_TRUE(proxy.log_says("SIGHUP: reloaded")) << proxy.stderr_text();
   ASSERT_NO_FATAL_FAILURE(lookup_loop(conn.get(), "after", 4));  // same connection, new window
-  std::this_thread::sleep_for(900ms);
+  ASSERT_TRUE(eventually([&] { return summaries_of(proxy.findings_path(), 4) == 1; }));
 
   write_file(config, window + "[n_plus_one]\nmin_repeats = \"many\"\n");
   ASSERT_EQ(kill(proxy.pid(), SIGHUP), 0);
-  ASSERT_TRUE(stderr_says(proxy, "keeping the old settings", 5s)) << proxy.stderr_text();
+  ASSERT_TRUE(proxy.log_says("keeping the old settings")) << proxy.stderr_text();
   EXPECT_NE(proxy.stderr_text().find("n_plus_one.min_repeats"), std::string::npos) << proxy.stderr_text();
   ASSERT_NO_FATAL_FAILURE(lookup_loop(conn.get(), "kept", 4));  // still 3: found
 

@@ -49,7 +49,7 @@ TEST_F(Backpressure, AClientThatStopsReadingStopsTheServerAndGetsEveryRowLater) 
   auto startup = kStartup;
   startup["application_name"] = "e2e_slow_reader";
   ASSERT_TRUE(client.send_all(wire::startup_message(startup)));
-  ASSERT_TRUE(wire::read_until_ready(client, 5s));
+  ASSERT_TRUE(wire::read_until_ready(client, kSettleTimeout));
   long rss_before = rss_kib(proxy().pid());
 
   ASSERT_TRUE(client.send_all(wire::query("SELECT repeat('x', " + std::to_string(kRowChars) +
@@ -68,7 +68,7 @@ TEST_F(Backpressure, AClientThatStopsReadingStopsTheServerAndGetsEveryRowLater) 
   int rows = 0;
   size_t bytes = 0;
   for (;;) {
-    auto msg = wire::read_message(client, 10s);
+    auto msg = wire::read_message(client, kSettleTimeout);
     ASSERT_TRUE(msg) << "after " << rows << " rows";
     if (msg->type == 'D') {
       ++rows;
@@ -87,7 +87,7 @@ TEST_F(Backpressure, AServerThatStopsReadingStallsTheClientAndRunsEveryQueryLate
   const std::string padding(100'000, ' ');  // 80 MB of queries in all
   RawSocket client(proxy().port());
   ASSERT_TRUE(client.send_all(wire::startup_message(kStartup)));
-  ASSERT_TRUE(wire::read_until_ready(client, 5s));
+  ASSERT_TRUE(wire::read_until_ready(client, kSettleTimeout));
   long rss_before = rss_kib(proxy().pid());
 
   // The backend sleeps and reads nothing meanwhile.
@@ -127,7 +127,7 @@ TEST(BackpressureShutdown, ASlowReaderGetsTheWholeResultBeforeTheConnectionIsEnd
   auto proxy = start_proxy_to(PgClusterEnvironment::cluster().port());
   RawSocket client(proxy->port());
   ASSERT_TRUE(client.send_all(wire::startup_message(kStartup)));
-  ASSERT_TRUE(wire::read_until_ready(client, 5s));
+  ASSERT_TRUE(wire::read_until_ready(client, kSettleTimeout));
   ASSERT_TRUE(client.send_all(wire::query("SELECT repeat('x', " + std::to_string(kRowChars) +
                                           ") FROM generate_series(1, " + std::to_string(kRows) + ")")));
   std::this_thread::sleep_for(300ms);  // buffers on the way fill up
@@ -135,7 +135,7 @@ TEST(BackpressureShutdown, ASlowReaderGetsTheWholeResultBeforeTheConnectionIsEnd
 
   int rows = 0;
   std::string types;  // of the messages other than rows
-  while (auto msg = wire::read_message(client, 10s)) {
+  while (auto msg = wire::read_message(client, kSettleTimeout)) {
     if (msg->type == 'D') {
       // Slowly, so the proxy's writes to this client keep coming up short.
       if (++rows % 16 == 0) std::this_thread::sleep_for(1ms);

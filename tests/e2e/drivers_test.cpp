@@ -18,8 +18,8 @@ namespace json = boost::json;
 class Drivers : public ProxiedTest {
  protected:
   // Waits for the events of `application` until one statement contains
-  // `last_sql` and its connection_closed arrived; returns its statements.
-  static JsonEvents settled_statements(const std::string& application, const std::string& last_sql) {
+  // `last_sql` and its connection_closed arrived; returns all events.
+  static JsonEvents settled_events(const std::string& application, const std::string& last_sql) {
     auto closed = [&](const JsonEvents& all) {
       auto ids = connections_of_application(all, application);
       for (const auto& event : all) {
@@ -33,9 +33,13 @@ class Drivers : public ProxiedTest {
     auto events = proxy().events().poll_until(
         [&](const JsonEvents& all) {
           return !statements_containing(all, application, last_sql).empty() && closed(all);
-        },
-        3s);
+        });
     EXPECT_TRUE(closed(events)) << "no connection_closed for " << application;
+    return events;
+  }
+  // The statements of `application` once settled (see settled_events).
+  static JsonEvents settled_statements(const std::string& application, const std::string& last_sql) {
+    auto events = settled_events(application, last_sql);
     return statements_of(events, connections_of_application(events, application));
   }
 
@@ -66,7 +70,7 @@ TEST_F(Drivers, Psycopg2SessionMatchesDirectAndEventsShowInlinedLiterals) {
   EXPECT_NE(direct.out.find("error 22012 ERROR:  division by zero"), std::string::npos) << direct.out;
   EXPECT_NE(direct.out.find("psycopg2 notice 7"), std::string::npos) << direct.out;
 
-  auto events = proxy().events().read_all();
+  auto events = settled_events("e2e_psycopg2", "ARRAY[1,2]");
   auto opened = connections_of_application(events, "e2e_psycopg2");
   ASSERT_EQ(opened.size(), 1u) << proxy().events().path();
   for (const auto& event : events) {
@@ -76,7 +80,7 @@ TEST_F(Drivers, Psycopg2SessionMatchesDirectAndEventsShowInlinedLiterals) {
       EXPECT_EQ(string_field(event, "client_addr"), "127.0.0.1");
     }
   }
-  auto statements = settled_statements("e2e_psycopg2", "ARRAY[1,2]");
+  auto statements = statements_of(events, opened);
   ASSERT_FALSE(statements.empty());
   EXPECT_EQ(string_field(statements.front(), "sql"), "BEGIN");
 

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "tests/e2e/e2e_helpers.hpp"
+#include "tests/support/admin_scrape.hpp"
 #include "tests/support/libpq_conn.hpp"
 #include "tests/support/raw_socket.hpp"
 #include "tests/support/subprocess.hpp"
@@ -41,18 +42,10 @@ class ServerReuse : public ::testing::Test {
 
   static PgCluster& pg() { return PgClusterEnvironment::cluster(); }
 
-  std::string metrics() {
-    return run_command({"curl", "-s", "http://127.0.0.1:" + std::to_string(admin_port_) + "/metrics"}, {}, 5s).out;
-  }
+  std::string metrics() { return admin_get(admin_port_, "/metrics"); }
   // Waits until /metrics shows `line` (a whole "name value" line).
   ::testing::AssertionResult metric_reaches(const std::string& line) {
-    std::string body;
-    for (int i = 0; i < 100; ++i) {
-      body = metrics();
-      if (body.find(line + "\n") != std::string::npos) return ::testing::AssertionSuccess();
-      std::this_thread::sleep_for(50ms);
-    }
-    return ::testing::AssertionFailure() << "no '" << line << "' in /metrics:\n" << body;
+    return test::metric_reaches(admin_port_, line);
   }
 
   PgConnPtr connect(const std::string& app = "e2e_reuse", const std::string& user = "postgres",
@@ -71,11 +64,7 @@ class ServerReuse : public ::testing::Test {
   }
   // True once no backend has this pid (the proxy closed it).
   static bool backend_gone(const std::string& pid) {
-    for (int i = 0; i < 100; ++i) {
-      if (pg().query_value("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid) == "0") return true;
-      std::this_thread::sleep_for(50ms);
-    }
-    return false;
+    return eventually([&] { return pg().query_value("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid) == "0"; });
   }
 
   std::unique_ptr<ProxyProcess> proxy_;
@@ -119,21 +108,17 @@ TEST_F(ServerReuse, AReusedConnectionCanBeCancelled) {
   auto conn = connect("e2e_reuse_cancel");
   // The replayed BackendKeyData is the backend's own: a cancel reaches it.
   ASSERT_TRUE(metric_reaches("pgsleuth_server_connections_reused_total 1"));
-  ASSERT_EQ(PQsendQuery(conn.get(), "SELECT pg_sleep(10)"), 1);
-  bool sleeping = false;
-  for (int i = 0; i < 100 && !sleeping; ++i) {
-    sleeping = pg().query_value("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
-                                "AND query = 'SELECT pg_sleep(10)'") == "1";
-    if (!sleeping) std::this_thread::sleep_for(50ms);
-  }
-  ASSERT_TRUE(sleeping);
-  auto cancelled_at = std::chrono::steady_clock::now();
+  ASSERT_EQ(PQsendQuery(conn.get(), "SELECT pg_sleep(600)"), 1);
+  ASSERT_TRUE(eventually([] {
+    return pg().query_value("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+                            "AND query = 'SELECT pg_sleep(600)'") == "1";
+  }));
   std::unique_ptr<PGcancel, void (*)(PGcancel*)> cancel(PQgetCancel(conn.get()), PQfreeCancel);
   char errbuf[256] = {};
   ASSERT_EQ(PQcancel(cancel.get(), errbuf, sizeof errbuf), 1) << errbuf;
   PgResultPtr result(PQgetResult(conn.get()));
+  // 57014: the cancel, not the end of the sleep, ended it.
   EXPECT_EQ(pq_sqlstate(result.get()), "57014");
-  EXPECT_LT(std::chrono::steady_clock::now() - cancelled_at, 2s);
 }
 
 TEST_F(ServerReuse, OnlyTheSameStartupPacketGetsIt) {
@@ -206,10 +191,8 @@ TEST_F(ServerReuse, DropDatabaseIsNotBlockedByAnIdleServerConnection) {
   pq_connect(proxy_->conninfo("reuse_db", "postgres", "application_name=e2e_reuse_db")).reset();
   ASSERT_TRUE(metric_reaches("pgsleuth_server_connections_idle 1"));
   auto admin = connect();
-  auto started = std::chrono::steady_clock::now();
   PgResultPtr dropped(PQexec(admin.get(), "DROP DATABASE reuse_db"));
   EXPECT_EQ(PQresultStatus(dropped.get()), PGRES_COMMAND_OK) << PQresultErrorMessage(dropped.get());
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 4s);
 }
 
 TEST_F(ServerReuse, ShutdownClosesIdleServerConnections) {

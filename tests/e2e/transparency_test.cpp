@@ -74,8 +74,7 @@ TEST_F(Transparency, ReplicationConnectionPassesThroughUnanalysed) {
   auto after = psql_args(proxy().port(), {"-c", "SELECT 'after walsender'"}, "application_name=e2e_after");
   ASSERT_EQ(after.exit_code, 0) << after.err;
   auto all = proxy().events().poll_until(
-      [](const JsonEvents& events) { return !statements_containing(events, "e2e_after", "after walsender").empty(); },
-      5s);
+      [](const JsonEvents& events) { return !statements_containing(events, "e2e_after", "after walsender").empty(); });
   ASSERT_FALSE(statements_containing(all, "e2e_after", "after walsender").empty());
   // The walsender's connection was seen (so the next check means something).
   ASSERT_FALSE(connections_of_application(all, "e2e_walsender").empty());
@@ -163,29 +162,23 @@ TEST_F(Transparency, ListenNotifyIsDelivered) {
   PQfreemem(received);
 }
 
-TEST_F(Transparency, PgSleepIsCancelledWithinASecond) {
+TEST_F(Transparency, PgSleepIsCancelledThroughTheProxy) {
   auto conn = pq_connect(proxy().conninfo("postgres", "postgres", "application_name=e2e_cancel"));
-  ASSERT_EQ(PQsendQuery(conn.get(), "SELECT pg_sleep(10)"), 1);
+  ASSERT_EQ(PQsendQuery(conn.get(), "SELECT pg_sleep(600)"), 1);
   // Cancel only once the server runs it, so the cancel is what ends it.
-  bool sleeping = false;
-  for (int i = 0; i < 100 && !sleeping; ++i) {
-    sleeping = pg().query_value("SELECT count(*) FROM pg_stat_activity WHERE application_name = "
-                                "'e2e_cancel' AND state = 'active' AND query LIKE '%pg_sleep%'") == "1";
-    if (!sleeping) std::this_thread::sleep_for(50ms);
-  }
-  ASSERT_TRUE(sleeping) << "pg_sleep never became active";
+  ASSERT_TRUE(eventually([] {
+    return pg().query_value("SELECT count(*) FROM pg_stat_activity WHERE application_name = "
+                            "'e2e_cancel' AND state = 'active' AND query LIKE '%pg_sleep%'") == "1";
+  })) << "pg_sleep never became active";
 
-  auto cancelled_at = std::chrono::steady_clock::now();
   std::unique_ptr<PGcancel, void (*)(PGcancel*)> cancel(PQgetCancel(conn.get()), PQfreeCancel);
   char errbuf[256] = {};
   ASSERT_EQ(PQcancel(cancel.get(), errbuf, sizeof errbuf), 1) << errbuf;
   PgResultPtr result(PQgetResult(conn.get()));
-  auto took = std::chrono::steady_clock::now() - cancelled_at;
   ASSERT_NE(result, nullptr);
+  // 57014 (query_canceled): the cancel, not the end of the sleep, ended it.
   EXPECT_EQ(PQresultStatus(result.get()), PGRES_FATAL_ERROR);
   EXPECT_EQ(pq_sqlstate(result.get()), "57014") << PQresultErrorMessage(result.get());
-  EXPECT_LT(took, 1s) << "cancel took "
-                      << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
   while (PgResultPtr(PQgetResult(conn.get()))) {
   }
   PgResultPtr after(PQexec(conn.get(), "SELECT 'usable'"));
@@ -258,7 +251,7 @@ TEST_F(Transparency, PipelineWithErrorMidwayMatchesDirect) {
   // The statement events are the executes that ran, with their parameters;
   // the aborted one never ran.
   auto events = proxy().events().poll_until(
-      [](const JsonEvents& all) { return statements_containing(all, "e2e_pipeline", "after").size() == 1; }, 3s);
+      [](const JsonEvents& all) { return statements_containing(all, "e2e_pipeline", "after").size() == 1; });
   auto ran = statements_of(events, connections_of_application(events, "e2e_pipeline"));
   ASSERT_EQ(ran.size(), 4u) << proxy().events().path();
   const char* sqls[] = {"SELECT $1::int + 1", "SELECT g FROM generate_series(1, $1::int) g",

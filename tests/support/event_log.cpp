@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "tests/support/poll.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace pgsleuth::test {
@@ -29,12 +30,7 @@ JsonEvents EventLog::read_all() const {
 
 JsonEvents EventLog::poll_until(const std::function<bool(const JsonEvents&)>& done,
                                 std::chrono::milliseconds timeout) const {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    JsonEvents events = read_all();
-    if (done(events) || std::chrono::steady_clock::now() >= deadline) return events;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  return test::poll_until([this] { return read_all(); }, done, timeout);
 }
 
 std::string string_field(const boost::json::object& event, const char* name) {

@@ -21,12 +21,13 @@ class EventLog {
 
   // Every complete line so far (a last line without its newline is still
   // being written and is left out). Throws std::runtime_error naming the
-  // line when one is not a JSON object.
+  // line when one is not a JSON object. While the proxy runs, what a read
+  // finds is a moment's state: use poll_until, or read once it stopped.
   JsonEvents read_all() const;
   // Re-reads the file until `done(events)` holds or `timeout` passes; returns
   // the last read either way, so the caller asserts on what it got.
   JsonEvents poll_until(const std::function<bool(const JsonEvents&)>& done,
-                        std::chrono::milliseconds timeout) const;
+                        std::chrono::milliseconds timeout = std::chrono::seconds(30)) const;
 
   const std::filesystem::path& path() const { return path_; }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "tests/support/event_log.hpp"
+#include "tests/support/poll.hpp"
 #include "tests/support/subprocess.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -23,7 +24,7 @@ struct ProxyOptions {
   std::filesystem::path binary;  // the built pgsleuth (PGSLEUTH_BINARY in tests)
   std::string upstream;          // HOST:PORT
   std::vector<std::string> extra_args;
-  std::chrono::milliseconds ready_timeout = std::chrono::seconds(10);
+  std::chrono::milliseconds ready_timeout = kSettleTimeout;
 };
 
 class ProxyProcess {
@@ -46,6 +47,11 @@ class ProxyProcess {
   int stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
 
   std::string stderr_text() const { return read_file(stderr_path()); }
+  // True once the proxy's log contains `needle` (the log is written by
+  // other threads: poll it, never read it once).
+  bool log_says(const std::string& needle, std::chrono::milliseconds timeout = kSettleTimeout) const {
+    return eventually([&] { return stderr_text().find(needle) != std::string::npos; }, timeout);
+  }
   std::filesystem::path findings_path() const { return dir_.path() / "findings.jsonl"; }
   std::filesystem::path events_path() const { return dir_.path() / "events.jsonl"; }
   const EventLog& events() const { return events_; }
