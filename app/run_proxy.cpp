@@ -5,6 +5,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include "app/admin_wiring.hpp"
@@ -13,6 +14,7 @@
 #include "app/logging.hpp"
 #include "config/config_loader.hpp"
 #include "config/host_port.hpp"
+#include "config/restart_only.hpp"
 #include "proxy/proxy_server.hpp"
 #include "sinks/json_lines_writer.hpp"
 
@@ -110,6 +112,12 @@ int run_proxy(const config::CommandLine& command_line) {
           ++admin_state.reloads;
           spdlog::info("SIGHUP: reloaded thresholds from {}",
                        next.config_path.empty() ? "defaults" : next.config_path);
+          const auto ignored = config::restart_only_changes(cfg, next);
+          if (!ignored.empty()) {
+            spdlog::warn("SIGHUP: changed keys that take effect only at restart, still running with the old "
+                         "values: {}",
+                         fmt::join(ignored, ", "));
+          }
         } catch (const std::exception& e) {
           spdlog::error("SIGHUP: keeping the old settings: {}", e.what());
           ++admin_state.reload_failures;

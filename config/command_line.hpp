@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/one_line.hpp"
 #include "config/config.hpp"
 
 namespace pgsleuth::config {
@@ -24,9 +25,10 @@ struct CommandLine {
   std::vector<std::pair<std::string, std::string>> overrides;
 };
 
-// what() is the one line to print (naming the flag/key and what was wrong).
+// what() is the one line to print (naming the flag/key and what was wrong),
+// one line by construction whatever the flag held.
 struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit UsageError(std::string_view message) : std::runtime_error(common::one_line(message)) {}
 };
 
 // Throws UsageError, also for a bad --config / --check-config file (with the

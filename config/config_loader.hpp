@@ -13,12 +13,14 @@
 #include <string>
 #include <string_view>
 
+#include "common/one_line.hpp"
 #include "config/config.hpp"
 
 namespace pgsleuth::config {
 
+// One line by construction, whatever a key or value in the file holds.
 struct ConfigError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit ConfigError(std::string_view message) : std::runtime_error(common::one_line(message)) {}
 };
 
 // `base` supplies every value the file does not set (defaults, normally).

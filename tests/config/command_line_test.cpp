@@ -145,6 +145,15 @@ TEST(CommandLine, EveryErrorNamesTheFlag) {
 namespace pgsleuth::config {
 namespace {
 
+TEST(CommandLine, AFlagHoldingANewlineIsEchoedOnOneLine) {
+  for (const auto& words : {std::vector<const char*>{"--bo\ngus"}, std::vector<const char*>{"--log-level", "lo\nud"},
+                            std::vector<const char*>{"stray\r\nline"}}) {
+    const std::string error = usage_error(words);
+    EXPECT_EQ(error.find_first_of("\r\n"), std::string::npos) << error;
+    EXPECT_NE(error.find("\\x0a"), std::string::npos) << error;
+  }
+}
+
 TEST(CommandLine, NoAnalysisTurnsObservationOff) {
   EXPECT_TRUE(parse_command_line(1, std::vector<const char*>{"pgsleuth"}.data()).config.proxy.analysis);
   std::vector<const char*> words{"pgsleuth", "--no-analysis"};

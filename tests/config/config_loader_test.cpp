@@ -197,6 +197,21 @@ TEST(ConfigLoader, EveryErrorNamesKeyValueAndAllowed) {
   }
 }
 
+// A quoted key may hold anything, a newline too; the error echoing it
+// stays one line.
+TEST(ConfigLoader, ErrorEchoingAQuotedKeyIsOneLine) {
+  for (const std::string toml : {"[window]\n\"bad\\nkey\" = 1\n", "\"bad\\ntable\" = 1\n",
+                                 "[\"bad\\rtable\"]\nx = 1\n", "[window]\n\"tab\\tkey\" = 1\n"}) {
+    const std::string error = error_of(toml);
+    SCOPED_TRACE(toml);
+    EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+    EXPECT_EQ(error.find('\r'), std::string::npos) << error;
+    EXPECT_EQ(error.find('\t'), std::string::npos) << error;
+    EXPECT_NE(error.find("unknown"), std::string::npos) << error;
+    EXPECT_NE(error.find("\\x"), std::string::npos) << error;
+  }
+}
+
 TEST(ConfigLoader, MissingFileIsOneLine) {
   try {
     load_config_file("/nonexistent/pgsleuth.toml");

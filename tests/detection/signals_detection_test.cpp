@@ -101,3 +101,39 @@ TEST(Signals, SighupReloadsThresholdsAndSigintFlushes) {
 
 }  // namespace
 }  // namespace pgsleuth::test::detection
+
+namespace pgsleuth::test::detection {
+namespace {
+
+// A reload applies thresholds only; keys that need a restart are named, not
+// silently skipped, and the proxy goes on as it started.
+TEST(Signals, SighupNamesTheChangedKeysItCannotApply) {
+  auto& pg = PgClusterEnvironment::cluster();
+  TempDir dir("pgsleuth-signals-");
+  const auto config = dir.path() / "pgsleuth.toml";
+  write_file(config, "[n_plus_one]\nmin_repeats = 5\n");
+  ProxyOptions options;
+  options.binary = pgsleuth_binary();
+  options.upstream = "127.0.0.1:" + std::to_string(pg.port());
+  options.extra_args = {"--config", config.string()};
+  ProxyProcess proxy(options);
+
+  write_file(config, "[n_plus_one]\nmin_repeats = 6\n[proxy]\nmax_connections = 7\n[log]\nformat = \"json\"\n");
+  ASSERT_EQ(kill(proxy.pid(), SIGHUP), 0);
+  ASSERT_TRUE(proxy.log_says("take effect only at restart")) << proxy.stderr_text();
+  const std::string log = proxy.stderr_text();
+  const auto line_start = log.rfind('\n', log.find("take effect only at restart")) + 1;
+  const std::string line = log.substr(line_start, log.find('\n', line_start) - line_start);
+  EXPECT_NE(line.find("proxy.max_connections"), std::string::npos) << line;
+  EXPECT_NE(line.find("log.format"), std::string::npos) << line;
+  EXPECT_EQ(line.find("n_plus_one"), std::string::npos) << "a threshold is applied, not ignored: " << line;
+  EXPECT_EQ(line.find("proxy.listen"), std::string::npos) << line;
+  // Still text logs (the old format) and still serving.
+  EXPECT_NE(line.find("[warning]"), std::string::npos) << line;
+  auto conn = pq_connect(proxy.conninfo());
+  EXPECT_EQ(PQstatus(conn.get()), CONNECTION_OK) << PQerrorMessage(conn.get());
+  EXPECT_EQ(proxy.stop(), 0) << proxy.stderr_text();
+}
+
+}  // namespace
+}  // namespace pgsleuth::test::detection

@@ -1,0 +1,34 @@
+#include "config/restart_only.hpp"
+
+#include <string_view>
+
+namespace pgsleuth::config {
+
+std::vector<std::string> restart_only_changes(const Config& a, const Config& b) {
+  std::vector<std::string> out;
+  auto check = [&out](std::string_view key, const auto& before, const auto& after) {
+    if (before != after) out.emplace_back(key);
+  };
+  check("proxy.listen", a.proxy.listen, b.proxy.listen);
+  check("proxy.upstream", a.proxy.upstream, b.proxy.upstream);
+  check("proxy.threads", a.proxy.threads, b.proxy.threads);
+  check("proxy.buffer_bytes", a.proxy.buffer_bytes, b.proxy.buffer_bytes);
+  check("proxy.connect_timeout_ms", a.proxy.connect_timeout_ms, b.proxy.connect_timeout_ms);
+  check("proxy.shutdown_grace_ms", a.proxy.shutdown_grace_ms, b.proxy.shutdown_grace_ms);
+  check("proxy.max_connections", a.proxy.max_connections, b.proxy.max_connections);
+  check("proxy.event_queue_capacity", a.proxy.event_queue_capacity, b.proxy.event_queue_capacity);
+  check("proxy.analysis", a.proxy.analysis, b.proxy.analysis);
+  check("proxy.server_reuse", a.proxy.server_reuse, b.proxy.server_reuse);
+  check("proxy.max_idle_servers", a.proxy.max_idle_servers, b.proxy.max_idle_servers);
+  check("proxy.server_idle_timeout_ms", a.proxy.server_idle_timeout_ms, b.proxy.server_idle_timeout_ms);
+  check("output.findings", a.output.findings, b.output.findings);
+  check("fingerprint.cache_bytes", a.fingerprint.cache_bytes, b.fingerprint.cache_bytes);
+  check("admin.listen", a.admin.listen, b.admin.listen);
+  check("admin.recent_findings", a.admin.recent_findings, b.admin.recent_findings);
+  check("admin.recent_requests", a.admin.recent_requests, b.admin.recent_requests);
+  check("log.level", a.log.level, b.log.level);
+  check("log.format", a.log.format, b.log.format);
+  return out;
+}
+
+}  // namespace pgsleuth::config
