@@ -202,3 +202,37 @@ TEST_F(Failure, SslRequestIsAnsweredNThenTheSessionWorks) {
 
 }  // namespace
 }  // namespace pgsleuth::test::e2e
+
+namespace pgsleuth::test::e2e {
+namespace {
+
+// The end-to-end form of a crash a fuzzer found in the statement tracker: an
+// Execute of a statement whose text the tracker does not have, answered with
+// DEALLOCATE. Here the tracker cannot read the statement's name (longer than
+// it captures; the server keys names on their first 63 bytes and answers
+// normally); evicting it from the tracker's bounded table has the same
+// effect. The proxy used to dereference the missing text and take every
+// connection down.
+TEST_F(Failure, ExecuteOfAStatementTheTrackerCannotNameKeepsTheProxyUp) {
+  auto bystander = pq_connect(proxy().conninfo());
+  auto conn = pq_connect(proxy().conninfo("postgres", "postgres", "application_name=e2e_unnamed"));
+  PGconn* c = conn.get();
+  const std::string name = "s" + std::string(100 * 1024, 'x');
+  PgResultPtr victim(PQprepare(c, "victim", "SELECT 1", 0, nullptr));
+  ASSERT_EQ(PQresultStatus(victim.get()), PGRES_COMMAND_OK) << PQerrorMessage(c);
+  PgResultPtr prepared(PQprepare(c, name.c_str(), "DEALLOCATE victim", 0, nullptr));
+  ASSERT_EQ(PQresultStatus(prepared.get()), PGRES_COMMAND_OK) << PQerrorMessage(c);
+  PgResultPtr executed(PQexecPrepared(c, name.c_str(), 0, nullptr, nullptr, nullptr, 0));
+  EXPECT_EQ(PQresultStatus(executed.get()), PGRES_COMMAND_OK) << PQerrorMessage(c);
+  EXPECT_STREQ(PQcmdStatus(executed.get()), "DEALLOCATE");
+  PgResultPtr gone(PQexecPrepared(c, "victim", 0, nullptr, nullptr, nullptr, 0));
+  EXPECT_EQ(pq_sqlstate(gone.get()), "26000") << PQerrorMessage(c);
+  ASSERT_TRUE(proxy().running()) << proxy().stderr_text();
+  PgResultPtr still(PQexec(bystander.get(), "SELECT 'bystander ok'"));
+  ASSERT_EQ(PQresultStatus(still.get()), PGRES_TUPLES_OK) << PQerrorMessage(bystander.get());
+  PgResultPtr after(PQexec(c, "SELECT 'same connection ok'"));
+  EXPECT_EQ(PQresultStatus(after.get()), PGRES_TUPLES_OK) << PQerrorMessage(c);
+}
+
+}  // namespace
+}  // namespace pgsleuth::test::e2e
