@@ -5,11 +5,15 @@
 
 #include <memory>
 
-#include "analyzers/analyzed_statement.hpp"
+#include "statements/analyzed_statement.hpp"
 #include "analyzers/finding_sink.hpp"
 #include "config/config.hpp"
 
 namespace pgsleuth::analyzers {
+
+using events::SteadyTime;
+using events::WallTime;
+using statements::AnalyzedStatement;
 
 struct AnalyzerStats {
   uint64_t statements = 0;

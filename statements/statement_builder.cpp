@@ -1,17 +1,17 @@
-#include "app/statement_builder.hpp"
+#include "statements/statement_builder.hpp"
 
-#include "app/param_text.hpp"
+#include "statements/param_text.hpp"
 #include "events/value_hash.hpp"
 #include "fingerprint/sqlcommenter.hpp"
 
-namespace pgsleuth::app {
+namespace pgsleuth::statements {
 
-analyzers::AnalyzedStatement StatementBuilder::build(events::StatementEvent&& ev) {
+AnalyzedStatement StatementBuilder::build(events::StatementEvent&& ev) {
   if (!ev.sql.same_copy(last_sql_)) {
     last_analyses_ = fingerprinter_.analyze(*ev.sql);
     last_sql_ = ev.sql;
   }
-  analyzers::AnalyzedStatement s;
+  AnalyzedStatement s;
   if (ev.statement_index < last_analyses_.size()) {
     const auto& a = last_analyses_[ev.statement_index];
     s.shape = a.shape;
@@ -50,19 +50,8 @@ analyzers::AnalyzedStatement StatementBuilder::build(events::StatementEvent&& ev
   s.route = comment.route();
   s.ignore_all = comment.ignore_all;
   s.ignore_kinds = std::move(comment.ignore_kinds);
-  s.conn = std::move(ev.conn);
-  s.started = ev.started;
-  s.completed = ev.completed;
-  s.completed_wall = ev.completed_wall;
-  s.rows = ev.rows;
-  s.bytes = ev.bytes;
-  s.command_tag = std::move(ev.command_tag);
-  s.sqlstate = std::move(ev.sqlstate);
-  s.tx_before = ev.tx_before;
-  s.tx_after = ev.tx_after;
-  s.result_hash = ev.result_hash;
-  s.cell_hashes = std::move(ev.cell_hashes);
+  s.event = std::move(ev);
   return s;
 }
 
-}  // namespace pgsleuth::app
+}  // namespace pgsleuth::statements
