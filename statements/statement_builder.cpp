@@ -5,6 +5,16 @@
 #include "fingerprint/sqlcommenter.hpp"
 
 namespace pgsleuth::statements {
+namespace {
+
+void apply_comment(const fingerprint::SqlComment& comment, AnalyzedStatement& s) {
+  if (comment.traceparent) s.trace_id = comment.traceparent->trace_id;
+  s.route = comment.route();
+  s.ignore_all = comment.ignore_all;
+  s.ignore_kinds = comment.ignore_kinds;
+}
+
+}  // namespace
 
 AnalyzedStatement StatementBuilder::build(events::StatementEvent&& ev) {
   if (!ev.sql.same_copy(last_sql_)) {
@@ -17,12 +27,14 @@ AnalyzedStatement StatementBuilder::build(events::StatementEvent&& ev) {
     s.shape = a.shape;
     s.sql = a.text;
     if (!ev.extended) s.values = a.constants;
+    apply_comment(a.comment, s);
   } else {
     // More results than statements found in the text (it did not split as
     // the server did): fall back to the whole text.
     auto whole = fingerprinter_.analyze_uncached(*ev.sql);
     if (!whole.empty()) s.shape = whole.front().shape;
     s.sql = *ev.sql;
+    apply_comment(fingerprint::parse_sql_comment(s.sql), s);
   }
   if (!s.shape) {
     auto shape = std::make_shared<fingerprint::StatementShape>();
@@ -42,14 +54,6 @@ AnalyzedStatement StatementBuilder::build(events::StatementEvent&& ev) {
   } else {
     for (const auto& v : s.values) s.value_hashes.push_back(events::value_hash(v));
   }
-  fingerprint::SqlComment comment = fingerprint::parse_sql_comment(s.sql);
-  if (comment.tags.empty() && !comment.ignore_all && s.sql.size() != ev.sql->size()) {
-    comment = fingerprint::parse_sql_comment(*ev.sql);
-  }
-  if (comment.traceparent) s.trace_id = comment.traceparent->trace_id;
-  s.route = comment.route();
-  s.ignore_all = comment.ignore_all;
-  s.ignore_kinds = std::move(comment.ignore_kinds);
   s.event = std::move(ev);
   return s;
 }
