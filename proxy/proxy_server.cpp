@@ -26,6 +26,7 @@ ProxyServer::ProxyServer(ProxyOptions options) : options_(std::move(options)) {
   // known can be handed on.
   pool.enabled = options_.reuse_servers && options_.observe;
   pool.idle_timeout = std::chrono::milliseconds(options_.server_idle_timeout_ms);
+  pool.lifetime = std::chrono::milliseconds(options_.server_lifetime_ms);
   for (uint32_t i = 0; i < n; ++i) {
     // The threads' shares add up to max_idle_servers exactly.
     pool.max_idle = options_.max_idle_servers / n + (i < options_.max_idle_servers % n ? 1 : 0);

@@ -32,6 +32,7 @@ struct ProxyOptions {
   bool reuse_servers = true;         // pool cleaned server connections (needs observe)
   uint32_t max_idle_servers = 20;    // over all threads
   uint32_t server_idle_timeout_ms = 30'000;
+  uint32_t server_lifetime_ms = 3'600'000;  // after its login; 0: never reused
 };
 
 struct ProxyCounters {

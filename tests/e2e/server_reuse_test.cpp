@@ -11,6 +11,7 @@
 #include "tests/support/libpq_conn.hpp"
 #include "tests/support/raw_socket.hpp"
 #include "tests/support/subprocess.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace pgsleuth::test::e2e {
 namespace {
@@ -210,6 +211,84 @@ TEST_F(ServerReuse, DropDatabaseIsNotBlockedByAnIdleServerConnection) {
   PgResultPtr dropped(PQexec(admin.get(), "DROP DATABASE reuse_db"));
   EXPECT_EQ(PQresultStatus(dropped.get()), PGRES_COMMAND_OK) << PQresultErrorMessage(dropped.get());
   EXPECT_LT(std::chrono::steady_clock::now() - started, 4s);
+}
+
+// A role the server lets in without a password until a test changes
+// pg_hba.conf.
+constexpr const char* kLifetimeUser = "lifetime_user";
+
+// pg_hba.conf with `line` first, for as long as this lives; each way it
+// waits until the server applies it (a direct login as kLifetimeUser
+// without a password fails, then works again).
+class HbaLineFirst {
+ public:
+  explicit HbaLineFirst(const std::string& line)
+      : path_(PgClusterEnvironment::cluster().query_value("SHOW hba_file")), saved_(read_file(path_)) {
+    write_file(path_, line + "\n" + saved_);
+    applied_ = reload_until(false);
+  }
+  ~HbaLineFirst() {
+    write_file(path_, saved_);
+    EXPECT_TRUE(reload_until(true)) << "pg_hba.conf not restored";
+  }
+  bool applied() const { return applied_; }
+
+ private:
+  static bool reload_until(bool trusted) {
+    auto& pg = PgClusterEnvironment::cluster();
+    pg.query_value("SELECT pg_reload_conf()");
+    for (int i = 0; i < 100; ++i) {
+      PgConnPtr direct(PQconnectdb(pg.conninfo("postgres", kLifetimeUser).c_str()));
+      if ((PQstatus(direct.get()) == CONNECTION_OK) == trusted) return true;
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  }
+
+  std::filesystem::path path_;
+  std::string saved_;
+  bool applied_ = false;
+};
+
+void ensure_lifetime_user() {
+  auto& pg = PgClusterEnvironment::cluster();
+  if (pg.query_value(std::string("SELECT count(*) FROM pg_roles WHERE rolname = '") + kLifetimeUser + "'") == "0") {
+    pg.query_value(std::string("CREATE ROLE ") + kLifetimeUser + " LOGIN");
+  }
+}
+
+const std::string kScramForLifetimeUser = std::string("host all ") + kLifetimeUser + " 127.0.0.1/32 scram-sha-256";
+
+// The trade-off of reuse, as the README states it: a reused trust login
+// does not see a pg_hba.conf change made after it logged in.
+TEST_F(ServerReuse, WithinItsLifetimeAReusedTrustLoginSkipsAPgHbaChange) {
+  ensure_lifetime_user();
+  connect("e2e_lifetime", kLifetimeUser).reset();
+  ASSERT_TRUE(metric_reaches("pgsleuth_server_connections_idle 1"));
+  HbaLineFirst scram(kScramForLifetimeUser);
+  ASSERT_TRUE(scram.applied());
+  auto again = connect("e2e_lifetime", kLifetimeUser);
+  EXPECT_EQ(value(again.get(), "SELECT current_user"), kLifetimeUser);
+  EXPECT_TRUE(metric_reaches("pgsleuth_server_connections_reused_total 1"));
+}
+
+// ... for proxy.server_lifetime_ms after the login, and not after.
+TEST_F(ServerReuse, PastItsLifetimeAnIdleServerIsClosedAndPgHbaAppliesAgain) {
+  TempDir dir("pgsleuth-lifetime-");
+  write_file(dir.path() / "pgsleuth.toml", "[proxy]\nserver_lifetime_ms = 1000\n");
+  start({"--config", (dir.path() / "pgsleuth.toml").string()});
+  ensure_lifetime_user();
+  connect("e2e_lifetime", kLifetimeUser).reset();
+  ASSERT_TRUE(metric_reaches("pgsleuth_server_connections_idle 1"));
+  HbaLineFirst scram(kScramForLifetimeUser);
+  ASSERT_TRUE(scram.applied());
+  // Closed by its age alone: no client came to ask for it.
+  EXPECT_TRUE(metric_reaches("pgsleuth_server_connections_idle 0"));
+  PgConnPtr refused(PQconnectdb(proxy_->conninfo("postgres", kLifetimeUser, "application_name=e2e_lifetime").c_str()));
+  EXPECT_EQ(PQstatus(refused.get()), CONNECTION_BAD);
+  EXPECT_NE(std::string(PQerrorMessage(refused.get())).find("password"), std::string::npos)
+      << PQerrorMessage(refused.get());
+  EXPECT_TRUE(metric_reaches("pgsleuth_server_connections_reused_total 0"));
 }
 
 TEST_F(ServerReuse, ShutdownClosesIdleServerConnections) {
