@@ -35,6 +35,9 @@ class ConnectionObserver {
   bool server_at_message_boundary() const { return backend_decoder_.at_message_boundary(); }
   char tx_status() const { return tracker_.tx_status(); }
   const std::optional<BackendKey>& backend_key() const { return backend_key_; }
+  // The server broke the protocol in a way framing cannot see (rows
+  // nobody described); empty while it has not.
+  const std::string& server_fault() const { return server_fault_; }
   const ServerGreeting& greeting() const { return greeting_; }
   // The client-to-server stream so far ends on a whole message, and that
   // message closed its request (Query or Sync): no extended-protocol
@@ -58,6 +61,7 @@ class ConnectionObserver {
 
   void fail(const std::string& why);
   void note_client_message(const wire::Message& m);
+  void note_server_message(const wire::Message& m);
 
   StatementTracker tracker_;
   wire::FrameDecoder frontend_decoder_{wire::Direction::Frontend};
@@ -67,6 +71,8 @@ class ConnectionObserver {
   std::optional<BackendKey> backend_key_;
   ServerGreeting greeting_;
   bool client_synced_ = true;
+  bool rows_described_ = false;  // a RowDescription began the current result
+  std::string server_fault_;
   bool database_ddl_ = false;
   bool failed_ = false;
   std::string failure_;

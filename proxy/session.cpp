@@ -53,6 +53,7 @@ void Session::observe(bool from_client, size_t n, events::SteadyTime now) {
     }
   } else {
     observer_->server_bytes({to_client_.buf.data(), n}, now);
+    if (!observer_->server_fault().empty()) server_broke(observer_->server_fault());
   }
   if (!observer_->active()) {
     IoThreadCounters::add(thread_.counters.observer_failures);
@@ -61,19 +62,33 @@ void Session::observe(bool from_client, size_t n, events::SteadyTime now) {
   }
 }
 
+void Session::server_broke(const std::string& why) {
+  if (!server_fault_.empty()) return;
+  server_fault_ = why;
+  spdlog::warn("connection {} from {}: upstream {} broke the protocol ({}); closing", id_, client_addr_,
+               upstream_target_.name(), why);
+}
+
 void Session::drain(bool force) {
   draining_ = true;
   if (force) {
     fail_to_client("57P01", "terminating connection: pgsleuth is shutting down");
     return close("shutdown");
   }
-  maybe_finish_drain();
+  end_if_due();
 }
 
-void Session::maybe_finish_drain() {
-  // Bytes still on their way (the end of a result to a slow client, say)
-  // are part of the answer: wait for them.
-  if (!draining_ || closed_ || to_client_.write_pending() || to_server_.write_pending()) return;
+// A session that waits for its bytes to be out (a server that broke the
+// protocol, a shutdown) ends once they are: the end of a result on its way
+// to a slow client, say, is part of the answer.
+void Session::end_if_due() {
+  if (closed_ || to_client_.write_pending()) return;
+  if (!server_fault_.empty()) {
+    fail_to_client("08P01", "pgsleuth: upstream " + upstream_target_.name() +
+                                " broke the PostgreSQL protocol: " + server_fault_);
+    return close("the server broke the protocol");
+  }
+  if (!draining_ || to_server_.write_pending()) return;
   // Only a connection with nothing in flight and no open transaction can
   // be closed without the application losing work.
   if (observer_ && observer_->active() && !observer_->busy() && observer_->tx_status() == 'I') {
@@ -87,7 +102,7 @@ void Session::fail_to_client(std::string_view sqlstate, const std::string& messa
   // when all forwarded bytes are written and they ended on a message
   // boundary (unknown without an observer, so then not at all).
   if (closed_ || client_done_ || to_client_.write_pending()) return;
-  if (forwarding_ && !(observer_ && observer_->active() && observer_->server_at_message_boundary())) return;
+  if (forwarding_ && !(server_stream_ && server_stream_->at_message_boundary())) return;
   int fd = client_end_.fd >= 0 ? client_end_.fd : client_.native_handle();
   std::string err = wire::make_error_response("FATAL", sqlstate, message);
   // Best effort and tiny: the socket's send buffer takes it at once.

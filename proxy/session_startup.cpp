@@ -94,6 +94,7 @@ void Session::on_startup_packet() {
   info_ = std::move(info);
   if (thread_.events && !is_replication(startup.get("replication"))) {
     observer_.emplace(info_, [this](events::StatementEvent&& ev) { thread_.publish(std::move(ev)); });
+    server_stream_.emplace();
   }
   thread_.publish(events::ConnectionOpened{info_});
   if (!reuse_idle_upstream()) connect_upstream();

@@ -1,6 +1,7 @@
 // What the proxy looks at in the server's bytes before forwarding them:
 // framing a broken server gets wrong, and BackendKeyData's secret given to
-// the client in place of the backend's.
+// the client in place of the backend's. Also the one break that needs the
+// protocol's state (rows nobody described), seen by the observer.
 
 #include "proxy/server_stream.hpp"
 
@@ -8,6 +9,7 @@
 
 #include <string>
 
+#include "proxy/connection_observer.hpp"
 #include "tests/wire/wire_builders.hpp"
 
 namespace pgsleuth::proxy {
@@ -109,6 +111,35 @@ TEST(ServerStream, ABadHeaderBegunEarlierBreaksMidMessage) {
   EXPECT_EQ(s.pass(rest.data(), rest.size()), 0u);
   EXPECT_TRUE(s.broken());
   EXPECT_FALSE(s.at_message_boundary());  // the client already has the "!"
+}
+
+TEST(ConnectionObserver, RowsBeforeTheirDescriptionInASimpleQueryAreAServerFault) {
+  auto now = SteadyTime::clock::now();
+  auto observer = [] {
+    return ConnectionObserver(std::make_shared<events::ConnectionInfo>(), [](events::StatementEvent&&) {});
+  };
+  ConnectionObserver fine = observer();
+  fine.server_bytes(kLogin, now);
+  fine.client_bytes(query("SELECT 1; SELECT 2"), now);
+  fine.server_bytes(kAnswer.substr(0, kAnswer.size() - 6) + kAnswer, now);
+  // The extended protocol's rows need no RowDescription: the client may
+  // not have asked for one.
+  fine.client_bytes(parse("", "SELECT 1") + bind("", "", {}) + execute("") + sync(), now);
+  fine.server_bytes(parse_complete() + bind_complete() + data_row({"1"}) + command_complete("SELECT 1") + ready('I'),
+                    now);
+  EXPECT_EQ(fine.server_fault(), "");
+
+  ConnectionObserver broken = observer();
+  broken.server_bytes(kLogin, now);
+  broken.client_bytes(query("SELECT 1"), now);
+  broken.server_bytes(data_row({"1"}) + command_complete("SELECT 1") + ready('I'), now);
+  EXPECT_EQ(broken.server_fault(), "DataRow before RowDescription");
+
+  ConnectionObserver after_a_result = observer();
+  after_a_result.server_bytes(kLogin, now);
+  after_a_result.client_bytes(query("SELECT 1"), now);
+  after_a_result.server_bytes(row_description() + command_complete("SELECT 0") + data_row({"1"}), now);
+  EXPECT_EQ(after_a_result.server_fault(), "DataRow before RowDescription");
 }
 
 }  // namespace
