@@ -2,7 +2,6 @@
 
 #include "proxy/database_ddl.hpp"
 #include "proxy/wire/byte_reader.hpp"
-#include "proxy/wire/startup_packet.hpp"
 
 namespace pgsleuth::proxy {
 
@@ -14,15 +13,6 @@ void ConnectionObserver::Direction::on_message(const wire::Message& m) {
     owner_.note_client_message(m);
     owner_.tracker_.on_frontend(m, now);
     return;
-  }
-  if (m.type == 'K' && !m.truncated()) {
-    // Kept so a client that vanishes mid-query can have its query cancelled.
-    BackendKey key;
-    key.packet.resize(8);
-    wire::put_u32(key.packet.data(), static_cast<uint32_t>(8 + m.body.size()));
-    wire::put_u32(key.packet.data() + 4, wire::kCancelRequestCode);
-    key.packet.append(m.body);
-    owner_.backend_key_ = std::move(key);
   }
   owner_.greeting_.on_message(m);
   if (m.type == 'K') return;

@@ -30,7 +30,8 @@ ProxyServer::ProxyServer(ProxyOptions options) : options_(std::move(options)) {
   for (uint32_t i = 0; i < n; ++i) {
     // The threads' shares add up to max_idle_servers exactly.
     pool.max_idle = options_.max_idle_servers / n + (i < options_.max_idle_servers % n ? 1 : 0);
-    threads_.push_back(std::make_unique<IoThread>(options_.event_queue_capacity, options_.observe, pool));
+    threads_.push_back(
+        std::make_unique<IoThread>(options_.event_queue_capacity, options_.observe, pool, cancel_keys_));
   }
   for (auto& t : threads_) {
     t->close_idle_servers_everywhere = [this] {

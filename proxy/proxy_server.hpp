@@ -76,6 +76,7 @@ class ProxyServer {
   ProxyOptions options_;
   Upstream upstream_;
   SessionOptions session_options_;
+  CancelKeys cancel_keys_;  // before the threads that use it
   std::vector<std::unique_ptr<IoThread>> threads_;
   std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
   size_t next_thread_ = 0;

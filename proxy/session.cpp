@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "proxy/wire/byte_reader.hpp"
 #include "proxy/wire/error_response.hpp"
 #include "proxy/wire/messages.hpp"
 
@@ -67,6 +68,22 @@ void Session::server_broke(const std::string& why) {
   server_fault_ = why;
   spdlog::warn("connection {} from {}: upstream {} broke the protocol ({}); closing", id_, client_addr_,
                upstream_target_.name(), why);
+}
+
+// The server's BackendKeyData has gone to the client, with the client's
+// own secret in it: a cancel with that key reaches this backend for as long
+// as this client holds it, and never after.
+void Session::on_backend_key() {
+  const std::string& backend = server_stream_->backend_key();
+  const std::string& client = server_stream_->client_key();
+  backend_cancel_ = wire::make_cancel_request(backend);
+  thread_.cancel_keys.remove(cancel_ticket_);
+  cancel_ticket_ = {};
+  // Passed unchanged (no reuse, so no later client): the server's own key
+  // reaches it.
+  if (client == backend) return;
+  uint32_t pid = *wire::ByteReader(backend).u32();
+  cancel_ticket_ = thread_.cancel_keys.add(pid, client.substr(4), backend_cancel_);
 }
 
 void Session::drain(bool force) {
@@ -141,6 +158,8 @@ void Session::close_end(SocketEnd& end) {
 void Session::end_client_side() {
   if (client_done_) return;
   client_done_ = true;
+  thread_.cancel_keys.remove(cancel_ticket_);
+  cancel_ticket_ = {};
   error_code ec;
   close_end(client_end_);
   client_.close(ec);

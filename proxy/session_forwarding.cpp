@@ -122,6 +122,7 @@ void Session::flush(Flow& f) {
 
 size_t Session::pass_server_bytes(char* data, size_t n) {
   size_t ok = server_stream_->pass(data, n);
+  if (server_stream_->take_new_key()) on_backend_key();
   if (ok < n) server_broke(server_stream_->error());
   return ok;
 }
@@ -148,8 +149,8 @@ void Session::on_read_end(Flow& f, int err) {
     if (err == 0 && keep_upstream()) return;
     // A client gone while its query runs would leave the backend busy
     // until the query ends: cancel it, as the server cannot notice.
-    if (observer_ && observer_->busy() && observer_->backend_key()) {
-      send_cancel_request(thread_.io, upstream_target_, observer_->backend_key()->packet);
+    if (observer_ && observer_->busy() && !backend_cancel_.empty()) {
+      send_cancel_request(thread_.io, upstream_target_, backend_cancel_);
     }
     return close(err == 0 ? "client closed" : std::string("client: ") + std::strerror(err));
   }

@@ -34,7 +34,8 @@ bool Session::reuse_idle_upstream() {
   upstream_ = std::move(idle->socket);
   upstream_opened_ = idle->opened;
   greeting_ = std::move(idle->greeting);
-  pass_server_bytes(greeting_.data(), greeting_.size());  // as if the server said it
+  // As if the server said it: this client is given a key of its own.
+  pass_server_bytes(greeting_.data(), greeting_.size());
   observer_->server_bytes(greeting_, events::SteadyTime::clock::now());
   asio::async_write(client_, asio::buffer(greeting_), [self = shared_from_this()](error_code ec, size_t) {
     std::string().swap(self->greeting_);
@@ -102,8 +103,8 @@ void Session::on_reset_answer(size_t n) {
     ::close(fd);
     return close("server connection not kept: " + ec.message());
   }
-  thread_.pool.put(IdleServer{std::move(socket), std::move(startup_packet_), reset_->greeting().replay(),
-                              upstream_opened_, {}},
+  thread_.pool.put(IdleServer{std::move(socket), std::move(startup_packet_),
+                              reset_->greeting().replay(server_stream_->backend_key()), upstream_opened_, {}},
                    pool_generation_);
   close("client closed; server connection kept");
 }

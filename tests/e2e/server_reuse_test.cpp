@@ -70,6 +70,35 @@ class ServerReuse : public ::testing::Test {
     ASSERT_TRUE(PQresultStatus(r.get()) == PGRES_COMMAND_OK || PQresultStatus(r.get()) == PGRES_TUPLES_OK)
         << sql << ": " << PQresultErrorMessage(r.get());
   }
+  // Waits until the server runs `sql` (a query some client sent).
+  static bool running(const std::string& sql) {
+    for (int i = 0; i < 100; ++i) {
+      if (pg().query_value("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query = '" + sql +
+                           "'") == "1") {
+        return true;
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  }
+  // The client's own cancel, through pgsleuth, stops its running query.
+  static ::testing::AssertionResult cancel_stops_a_query(PGconn* conn) {
+    const std::string sql = "SELECT pg_sleep(10)";
+    if (PQsendQuery(conn, sql.c_str()) != 1) return ::testing::AssertionFailure() << PQerrorMessage(conn);
+    if (!running(sql)) return ::testing::AssertionFailure() << "the query never ran";
+    auto cancelled_at = std::chrono::steady_clock::now();
+    std::unique_ptr<PGcancel, void (*)(PGcancel*)> cancel(PQgetCancel(conn), PQfreeCancel);
+    char errbuf[256] = {};
+    if (PQcancel(cancel.get(), errbuf, sizeof errbuf) != 1) return ::testing::AssertionFailure() << errbuf;
+    PgResultPtr result(PQgetResult(conn));
+    while (PgResultPtr(PQgetResult(conn))) {
+    }
+    if (pq_sqlstate(result.get()) != "57014") {
+      return ::testing::AssertionFailure() << "not cancelled: " << PQresultErrorMessage(result.get());
+    }
+    if (std::chrono::steady_clock::now() - cancelled_at > 2s) return ::testing::AssertionFailure() << "too slow";
+    return ::testing::AssertionSuccess();
+  }
   // True once no backend has this pid (the proxy closed it).
   static bool backend_gone(const std::string& pid) {
     for (int i = 0; i < 100; ++i) {
@@ -118,23 +147,42 @@ TEST_F(ServerReuse, AReusedConnectionCanBeCancelled) {
   connect("e2e_reuse_cancel").reset();
   ASSERT_TRUE(metric_reaches("pgsleuth_server_connections_idle 1"));
   auto conn = connect("e2e_reuse_cancel");
-  // The replayed BackendKeyData is the backend's own: a cancel reaches it.
+  // The replayed BackendKeyData carries this client's own key: a cancel
+  // with it reaches the backend.
   ASSERT_TRUE(metric_reaches("pgsleuth_server_connections_reused_total 1"));
-  ASSERT_EQ(PQsendQuery(conn.get(), "SELECT pg_sleep(10)"), 1);
-  bool sleeping = false;
-  for (int i = 0; i < 100 && !sleeping; ++i) {
-    sleeping = pg().query_value("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
-                                "AND query = 'SELECT pg_sleep(10)'") == "1";
-    if (!sleeping) std::this_thread::sleep_for(50ms);
+  EXPECT_TRUE(cancel_stops_a_query(conn.get()));
+}
+
+TEST_F(ServerReuse, AFreshLoginCanBeCancelledAndKnowsItsBackendsPid) {
+  auto conn = connect("e2e_fresh_cancel");
+  // The key is pgsleuth's, the process id in it the backend's.
+  EXPECT_EQ(std::to_string(PQbackendPID(conn.get())), value(conn.get(), "SELECT pg_backend_pid()"));
+  EXPECT_TRUE(cancel_stops_a_query(conn.get()));
+}
+
+// A driver's timeout racing its own disconnect: the cancel arrives after
+// the client left, while the next client's query runs on the same backend.
+TEST_F(ServerReuse, ADepartedClientsLateCancelCancelsNothing) {
+  std::unique_ptr<PGcancel, void (*)(PGcancel*)> late(nullptr, PQfreeCancel);
+  std::string pid;
+  {
+    auto first = connect("e2e_late_cancel");
+    pid = value(first.get(), "SELECT pg_backend_pid()");
+    late.reset(PQgetCancel(first.get()));
   }
-  ASSERT_TRUE(sleeping);
-  auto cancelled_at = std::chrono::steady_clock::now();
-  std::unique_ptr<PGcancel, void (*)(PGcancel*)> cancel(PQgetCancel(conn.get()), PQfreeCancel);
+  ASSERT_TRUE(metric_reaches("pgsleuth_server_connections_idle 1"));
+  auto second = connect("e2e_late_cancel");
+  ASSERT_EQ(value(second.get(), "SELECT pg_backend_pid()"), pid) << "not the same backend";
+  const std::string sql = "SELECT pg_sleep(1.5)";
+  ASSERT_EQ(PQsendQuery(second.get(), sql.c_str()), 1);
+  ASSERT_TRUE(running(sql));
   char errbuf[256] = {};
-  ASSERT_EQ(PQcancel(cancel.get(), errbuf, sizeof errbuf), 1) << errbuf;
-  PgResultPtr result(PQgetResult(conn.get()));
-  EXPECT_EQ(pq_sqlstate(result.get()), "57014");
-  EXPECT_LT(std::chrono::steady_clock::now() - cancelled_at, 2s);
+  ASSERT_EQ(PQcancel(late.get(), errbuf, sizeof errbuf), 1) << errbuf;  // taken, and ignored
+  PgResultPtr result(PQgetResult(second.get()));
+  EXPECT_EQ(PQresultStatus(result.get()), PGRES_TUPLES_OK) << PQresultErrorMessage(result.get());
+  while (PgResultPtr(PQgetResult(second.get()))) {
+  }
+  EXPECT_TRUE(cancel_stops_a_query(second.get())) << "the client holding it can still cancel";
 }
 
 TEST_F(ServerReuse, OnlyTheSameStartupPacketGetsIt) {
@@ -183,6 +231,12 @@ TEST_F(ServerReuse, APasswordLoginIsNeverHandedOn) {
   // Had it been kept, a wrong password would now get in.
   PgConnPtr bad(PQconnectdb(proxy_->conninfo("postgres", kScramUser, "application_name=e2e_reuse_scram password=wrong").c_str()));
   EXPECT_EQ(PQstatus(bad.get()), CONNECTION_BAD);
+}
+
+TEST_F(ServerReuse, TurnedOffTheServersOwnKeyIsPassedOnAndCancels) {
+  start({"--no-server-reuse"});
+  auto conn = connect("e2e_no_reuse_cancel");
+  EXPECT_TRUE(cancel_stops_a_query(conn.get()));
 }
 
 TEST_F(ServerReuse, TurnedOffEveryClientGetsANewBackend) {
