@@ -39,6 +39,7 @@ proxy::ProxyOptions proxy_options(const config::Config& cfg) {
   o.reuse_servers = cfg.proxy.server_reuse;
   o.max_idle_servers = cfg.proxy.max_idle_servers;
   o.server_idle_timeout_ms = cfg.proxy.server_idle_timeout_ms;
+  o.server_lifetime_ms = cfg.proxy.server_lifetime_ms;
   return o;
 }
 

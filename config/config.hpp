@@ -22,6 +22,7 @@ struct ProxySettings {
   bool server_reuse = true;              // hand cleaned server connections to later clients
   uint32_t max_idle_servers = 20;        // cleaned server connections kept, in all
   uint32_t server_idle_timeout_ms = 30000;  // an idle one is closed after this
+  uint32_t server_lifetime_ms = 3600000;    // ... and one this old since its login; 0 = never reused
   bool operator==(const ProxySettings&) const = default;
 };
 

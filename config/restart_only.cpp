@@ -21,6 +21,7 @@ std::vector<std::string> restart_only_changes(const Config& a, const Config& b) 
   check("proxy.server_reuse", a.proxy.server_reuse, b.proxy.server_reuse);
   check("proxy.max_idle_servers", a.proxy.max_idle_servers, b.proxy.max_idle_servers);
   check("proxy.server_idle_timeout_ms", a.proxy.server_idle_timeout_ms, b.proxy.server_idle_timeout_ms);
+  check("proxy.server_lifetime_ms", a.proxy.server_lifetime_ms, b.proxy.server_lifetime_ms);
   check("output.findings", a.output.findings, b.output.findings);
   check("fingerprint.cache_bytes", a.fingerprint.cache_bytes, b.fingerprint.cache_bytes);
   check("admin.listen", a.admin.listen, b.admin.listen);

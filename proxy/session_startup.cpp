@@ -73,10 +73,7 @@ void Session::on_startup_packet() {
   if (std::holds_alternative<wire::GssEncRequest>(packet)) {
     return answer_encryption_request("GSSENCRequest", gss_answered_);
   }
-  if (std::holds_alternative<wire::CancelRequest>(packet)) {
-    send_cancel_request(thread_.io, upstream_target_, startup_packet_);
-    return close("cancel request forwarded");
-  }
+  if (auto* cancel = std::get_if<wire::CancelRequest>(&packet)) return forward_cancel(*cancel);
   if (auto* err = std::get_if<wire::StartupError>(&packet)) {
     spdlog::warn("connection {} from {}: {}; closing", id_, client_addr_, err->reason);
     fail_to_client("08P01", "pgsleuth: " + err->reason);
@@ -94,9 +91,22 @@ void Session::on_startup_packet() {
   info_ = std::move(info);
   if (thread_.events && !is_replication(startup.get("replication"))) {
     observer_.emplace(info_, [this](events::StatementEvent&& ev) { thread_.publish(std::move(ev)); });
+    // A server connection that may go to a later client must not give
+    // this one its key (cancel_keys.hpp).
+    server_stream_.emplace(thread_.pool.enabled() ? &CancelKeys::random_secret : ServerStream::NewSecret{});
   }
   thread_.publish(events::ConnectionOpened{info_});
   if (!reuse_idle_upstream()) connect_upstream();
+}
+
+// A key pgsleuth gave a client is sent as its backend's own while that
+// client holds the backend. Any other goes as it came: the server knows
+// only its own keys, and pgsleuth shows a backend's own key only to a
+// client whose backend no later client gets.
+void Session::forward_cancel(const wire::CancelRequest& request) {
+  auto backend = thread_.cancel_keys.find(request.backend_pid, request.key);
+  send_cancel_request(thread_.io, upstream_target_, backend ? std::move(*backend) : startup_packet_);
+  close(backend ? "cancel request forwarded to its backend" : "cancel request passed on as sent");
 }
 
 void Session::connect_upstream() {

@@ -37,6 +37,10 @@ class StatementTracker {
   // to requests, so the owner stops analysing (forwarding is unaffected).
   bool overflowed() const { return overflowed_; }
   char tx_status() const { return tx_; }
+  // The server is answering a simple Query.
+  bool answering_simple_query() const {
+    return !pending_.empty() && pending_.front().kind == Pending::Kind::SimpleQuery;
+  }
 
   // Bounds on per-connection state.
   // With kMaxParams x kMaxParamBytes per request: at most 16 MB a connection.

@@ -39,8 +39,8 @@ TEST(ConfigLoader, ExampleFileDocumentsEveryKey) {
   while (std::getline(in, line)) {
     if (!line.empty() && line[0] != '#' && line[0] != '[' && line.find(" = ") != std::string::npos) ++keys;
   }
-  // 12 proxy + 3 output + 6 window + 6 thresholds + 3 churn + 3 suppress + 1 fingerprint + 3 admin + 2 log.
-  EXPECT_EQ(keys, 39);
+  // 13 proxy + 3 output + 6 window + 6 thresholds + 3 churn + 3 suppress + 1 fingerprint + 3 admin + 2 log.
+  EXPECT_EQ(keys, 40);
 }
 
 TEST(ConfigLoader, ReadsEveryKey) {
@@ -54,6 +54,7 @@ connect_timeout_ms = 200
 shutdown_grace_ms = 0
 max_connections = 50
 event_queue_capacity = 1024
+server_lifetime_ms = 1500
 [output]
 findings = "/tmp/f.jsonl"
 request_summaries = true
@@ -103,6 +104,7 @@ format = "json"
   EXPECT_EQ(c.proxy.shutdown_grace_ms, 0u);
   EXPECT_EQ(c.proxy.max_connections, 50u);
   EXPECT_EQ(c.proxy.event_queue_capacity, 1024u);
+  EXPECT_EQ(c.proxy.server_lifetime_ms, 1500u);
   EXPECT_EQ(c.output.findings, "/tmp/f.jsonl");
   EXPECT_TRUE(c.output.request_summaries);
   EXPECT_EQ(c.output.max_repeats_per_minute, 0u);
