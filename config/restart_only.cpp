@@ -1,5 +1,6 @@
 #include "config/restart_only.hpp"
 
+#include <algorithm>
 #include <string_view>
 
 namespace pgsleuth::config {
@@ -29,6 +30,16 @@ std::vector<std::string> restart_only_changes(const Config& a, const Config& b) 
   check("admin.recent_requests", a.admin.recent_requests, b.admin.recent_requests);
   check("log.level", a.log.level, b.log.level);
   check("log.format", a.log.format, b.log.format);
+  // A key added to these sections but not above still gets named, coarsely.
+  auto section = [&out](std::string_view name, bool changed) {
+    const std::string prefix = std::string(name) + ".";
+    const bool named = std::any_of(out.begin(), out.end(), [&](const std::string& k) { return k.starts_with(prefix); });
+    if (changed && !named) out.push_back("[" + std::string(name) + "]");
+  };
+  section("proxy", a.proxy != b.proxy);
+  section("admin", a.admin != b.admin);
+  section("log", a.log != b.log);
+  section("fingerprint", a.fingerprint != b.fingerprint);
   return out;
 }
 

@@ -242,3 +242,25 @@ TEST(ConfigLoader, ReloadReadsTheSameFileAgain) {
 
 }  // namespace
 }  // namespace pgsleuth::config
+
+#include "config/restart_only.hpp"
+
+namespace pgsleuth::config {
+namespace {
+
+TEST(RestartOnly, NamesChangedKeysThatAReloadCannotApplyAndNotThresholds) {
+  Config running;
+  Config next = running;
+  next.analysis.n_plus_one.min_repeats = 9;
+  next.output.request_summaries = true;
+  EXPECT_TRUE(restart_only_changes(running, next).empty());
+  next.proxy.upstream = "db:5433";
+  next.proxy.server_lifetime_ms = 5;
+  next.admin.listen = "127.0.0.1:9000";
+  next.output.findings = "/tmp/f.jsonl";
+  EXPECT_EQ(restart_only_changes(running, next),
+            (std::vector<std::string>{"proxy.upstream", "proxy.server_lifetime_ms", "output.findings", "admin.listen"}));
+}
+
+}  // namespace
+}  // namespace pgsleuth::config
