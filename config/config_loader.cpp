@@ -172,6 +172,7 @@ std::vector<Section> schema(Config& c) {
         {"threads", integer_in(p.threads, 0, 1024)},
         {"buffer_bytes", integer_in(p.buffer_bytes, 4096, 64u << 20)},
         {"connect_timeout_ms", integer_in(p.connect_timeout_ms, 1, kHour)},
+        {"login_timeout_ms", integer_in(p.login_timeout_ms, 1, kHour)},
         {"shutdown_grace_ms", integer_in(p.shutdown_grace_ms, 0, kHour)},
         {"max_connections", integer_in(p.max_connections, 1, 1'000'000)},
         {"event_queue_capacity", integer_in(p.event_queue_capacity, 16, 16u << 20)},

@@ -15,6 +15,7 @@ std::vector<std::string> restart_only_changes(const Config& a, const Config& b) 
   check("proxy.threads", a.proxy.threads, b.proxy.threads);
   check("proxy.buffer_bytes", a.proxy.buffer_bytes, b.proxy.buffer_bytes);
   check("proxy.connect_timeout_ms", a.proxy.connect_timeout_ms, b.proxy.connect_timeout_ms);
+  check("proxy.login_timeout_ms", a.proxy.login_timeout_ms, b.proxy.login_timeout_ms);
   check("proxy.shutdown_grace_ms", a.proxy.shutdown_grace_ms, b.proxy.shutdown_grace_ms);
   check("proxy.max_connections", a.proxy.max_connections, b.proxy.max_connections);
   check("proxy.event_queue_capacity", a.proxy.event_queue_capacity, b.proxy.event_queue_capacity);

@@ -41,6 +41,7 @@ ProxyServer::ProxyServer(ProxyOptions options) : options_(std::move(options)) {
     };
   }
   session_options_.buffer_bytes = options_.buffer_bytes;
+  session_options_.login_timeout = std::chrono::milliseconds(options_.login_timeout_ms);
   upstream_.host = options_.upstream_host;
   upstream_.port = options_.upstream_port;
   upstream_.connect_timeout = std::chrono::milliseconds(options_.connect_timeout_ms);

@@ -25,6 +25,7 @@ struct ProxyOptions {
   uint16_t upstream_port = 5432;
   uint32_t threads = 0;              // 0: half the cores, at least one
   uint32_t buffer_bytes = 64 * 1024;
+  uint32_t login_timeout_ms = 60'000;     // a client's startup packet must arrive within this
   uint32_t connect_timeout_ms = 5000;
   uint32_t max_connections = 10000;
   uint32_t event_queue_capacity = 65536;

@@ -23,6 +23,7 @@ Session::Session(IoThread& thread, tcp::socket client, const Upstream& upstream,
       timer_(thread.io),
       upstream_target_(upstream),
       id_(id),
+      login_timeout_(options.login_timeout),
       to_server_{client_end_, upstream_end_, std::vector<char>(options.buffer_bytes), true},
       to_client_{upstream_end_, client_end_, std::vector<char>(options.buffer_bytes), false} {
   error_code ec;
@@ -42,6 +43,7 @@ Session::~Session() {
 
 void Session::start() {
   thread_.sessions[id_] = weak_from_this();
+  arm_login_deadline();
   read_startup();
 }
 

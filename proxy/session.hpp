@@ -31,6 +31,10 @@ namespace pgsleuth::proxy {
 
 struct SessionOptions {
   size_t buffer_bytes = 64 * 1024;
+  // A client silent this long after connecting, or still short of its
+  // startup packet (its SSLRequest answered or not), is closed: like
+  // PostgreSQL's authentication_timeout, so an idle socket holds no slot.
+  std::chrono::milliseconds login_timeout{60000};
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -46,6 +50,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   // Startup phase (session_startup.cpp).
+  void arm_login_deadline();
   void read_startup();
   void on_startup_packet();
   void answer_encryption_request(const char* what, bool& answered);
@@ -108,6 +113,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<Session> keep_alive_;  // while the EventLoop has its sockets
   const Upstream& upstream_target_;
   uint64_t id_;
+  std::chrono::milliseconds login_timeout_;
   std::string client_addr_;
 
   Flow to_server_;

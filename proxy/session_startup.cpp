@@ -24,6 +24,16 @@ bool is_replication(std::string_view value) {
 
 }  // namespace
 
+void Session::arm_login_deadline() {
+  timer_.expires_after(login_timeout_);
+  timer_.async_wait([self = shared_from_this()](error_code ec) {
+    if (ec) return;  // the startup packet came (connect_upstream re-arms the timer)
+    spdlog::warn("connection {} from {}: no startup packet within {} ms; closing", self->id_, self->client_addr_,
+                 self->login_timeout_.count());
+    self->close("login timeout");
+  });
+}
+
 void Session::read_startup() {
   startup_packet_.resize(4);
   asio::async_read(client_, asio::buffer(startup_packet_), [self = shared_from_this()](error_code ec, size_t) {
@@ -80,6 +90,7 @@ void Session::on_startup_packet() {
     return close("bad startup packet");
   }
   const auto& startup = std::get<wire::StartupMessage>(packet);
+  timer_.cancel();  // the login deadline: the client has spoken
   auto info = std::make_shared<events::ConnectionInfo>();
   info->connection_id = id_;
   info->user = startup.get("user");

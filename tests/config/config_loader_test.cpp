@@ -40,7 +40,7 @@ TEST(ConfigLoader, ExampleFileDocumentsEveryKey) {
     if (!line.empty() && line[0] != '#' && line[0] != '[' && line.find(" = ") != std::string::npos) ++keys;
   }
   // 13 proxy + 3 output + 6 window + 6 thresholds + 3 churn + 3 suppress + 1 fingerprint + 3 admin + 2 log.
-  EXPECT_EQ(keys, 40);
+  EXPECT_EQ(keys, 41);
 }
 
 TEST(ConfigLoader, ReadsEveryKey) {
@@ -51,6 +51,7 @@ upstream = "[::1]:5433"
 threads = 3
 buffer_bytes = 8192
 connect_timeout_ms = 200
+login_timeout_ms = 1500
 shutdown_grace_ms = 0
 max_connections = 50
 event_queue_capacity = 1024
@@ -101,6 +102,7 @@ format = "json"
   EXPECT_EQ(c.proxy.threads, 3u);
   EXPECT_EQ(c.proxy.buffer_bytes, 8192u);
   EXPECT_EQ(c.proxy.connect_timeout_ms, 200u);
+  EXPECT_EQ(c.proxy.login_timeout_ms, 1500u);
   EXPECT_EQ(c.proxy.shutdown_grace_ms, 0u);
   EXPECT_EQ(c.proxy.max_connections, 50u);
   EXPECT_EQ(c.proxy.event_queue_capacity, 1024u);
