@@ -106,11 +106,12 @@ def instruction(stage, name):
 # ---- build dependencies: Dockerfile build stage vs scripts/install-deps.sh ----
 m = re.search(r"PKGS=\((.*?)\)", read("scripts/install-deps.sh"), re.S)
 install_deps = shlex.split(m.group(1), comments=True) if m else []
-# What install-deps.sh installs only for tests, benchmarks and the demo.
+# What install-deps.sh installs only for tests, benchmarks and the demo (clang
+# and its sanitizer runtimes for the sanitizer and fuzzer build).
 not_for_building = {"libgtest-dev", "libgmock-dev", "libbenchmark-dev", "postgresql-15",
                     "postgresql-client-15", "pgbouncer", "python3", "python3-psycopg2",
                     "python3-asyncpg", "python3-django", "python3-sqlalchemy", "curl", "procps",
-                    "chromium", "python3-yaml"}
+                    "chromium", "python3-yaml", "clang", "libclang-rt-14-dev", "ccache"}
 unknown = [p for p in install_deps if p not in not_for_building and not
            (p.endswith("-dev") or p in {"build-essential", "cmake", "ninja-build", "pkg-config"})]
 check(not unknown, "every install-deps.sh package is classified as build or test/demo", str(unknown))
