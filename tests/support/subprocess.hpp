@@ -4,7 +4,8 @@
 // group so that stopping it also stops whatever it started (a shell pipeline,
 // psql's pager...), and every wait is bounded. A child gets a signal when the
 // test process dies, however it dies (SIGKILL, a sanitizer report, a crash),
-// so no server outlives its test. A sanitizer report in a child's stderr
+// so no server outlives its test; what the child starts in turn does not, so
+// a server must be a direct child. A sanitizer report in a child's stderr
 // fails the running test.
 
 #include <signal.h>
