@@ -10,6 +10,7 @@ PKGS=(
   postgresql-15 postgresql-client-15 pgbouncer
   python3 python3-psycopg2 python3-asyncpg python3-django python3-sqlalchemy
   curl procps chromium python3-yaml
+  clang libclang-rt-14-dev ccache
 )
 
 missing=()

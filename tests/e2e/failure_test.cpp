@@ -113,7 +113,7 @@ TEST_F(Failure, GarbageAfterStartupEndsOnlyThatConnection) {
   RawSocket socket(proxy().port());
   ASSERT_TRUE(socket.send_all(wire::startup_message(kStartup)));
   ASSERT_TRUE(wire::read_until_ready(socket, kSettleTimeout));
-  socket.send_all(std::string("\x01\x02garbage\xff\xff\xff\xff\x00\x00 more garbage", 30));
+  socket.send_all(std::string("\x01\x02garbage\xff\xff\xff\xff\x00\x00 more garbage", 28));
   EXPECT_TRUE(closed_or_errored(socket));
   PgResultPtr still(PQexec(bystander.get(), "SELECT 'bystander ok'"));
   ASSERT_EQ(PQresultStatus(still.get()), PGRES_TUPLES_OK) << PQerrorMessage(bystander.get());
@@ -132,7 +132,7 @@ TEST(Metrics, ProtocolErrorsAndUpstreamFailuresAreCounted) {
   RawSocket socket(proxy.port());
   ASSERT_TRUE(socket.send_all(wire::startup_message(kStartup)));
   ASSERT_TRUE(wire::read_until_ready(socket, kSettleTimeout));
-  socket.send_all(std::string("\x01\x02garbage\xff\xff\xff\xff\x00\x00 more garbage", 30));
+  socket.send_all(std::string("\x01\x02garbage\xff\xff\xff\xff\x00\x00 more garbage", 28));
   EXPECT_TRUE(closed_or_errored(socket));
   EXPECT_TRUE(metric_reaches(admin_port, "pgsleuth_protocol_errors_total 1"));
   EXPECT_TRUE(metric_reaches(admin_port, "pgsleuth_upstream_connect_failures_total 0"));

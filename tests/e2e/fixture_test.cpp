@@ -1,5 +1,6 @@
 // The test harness itself, against PostgreSQL directly: if these fail, the
 // proxy tests cannot be trusted either way.
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -41,6 +42,33 @@ TEST(RunCommand, SystemPythonHasTheDrivers) {
   auto result = run_command({kSystemPython, "-c", "import psycopg2, asyncpg; print('ok')"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(result.out, "ok\n");
+}
+
+TEST(SanitizerReport, IsCutFromItsFirstLineToItsSummary) {
+  const std::string ubsan =
+      "/src/a.cpp:3:48: runtime error: signed integer overflow: 2147483647 + 1 cannot be represented in type 'int'\n"
+      "    #0 0x55f16785a56c in main /src/a.cpp:3:48\n\n"
+      "SUMMARY: UndefinedBehaviorSanitizer: undefined-behavior /src/a.cpp:3:48 in ";
+  EXPECT_EQ(sanitizer_report("[debug] before\n" + ubsan + "\n"), ubsan);
+  const std::string leak =
+      "==11945==ERROR: LeakSanitizer: detected memory leaks\n\n"
+      "Direct leak of 77 byte(s) in 1 object(s) allocated from:\n"
+      "    #0 0x55b46d48b14e in malloc (/tmp/leak+0xa414e)\n\n"
+      "SUMMARY: AddressSanitizer: 77 byte(s) leaked in 1 allocation(s).";
+  EXPECT_EQ(sanitizer_report("listening on 127.0.0.1:1\n" + leak + "\n"), leak);
+  EXPECT_EQ(sanitizer_report("ERROR:  relation \"t\" does not exist\nSUMMARY: 3 tests passed\n"), "");
+}
+
+void start_child_reporting_a_leak() {
+  run_command({"sh", "-c",
+               "echo '==1==ERROR: LeakSanitizer: detected memory leaks' >&2; "
+               "echo 'SUMMARY: AddressSanitizer: 77 byte(s) leaked in 1 allocation(s).' >&2"});
+}
+
+// So a report in pgsleuth behind a fixture fails the test, whatever the test
+// checks of its exit status.
+TEST(SanitizerReport, InAChildsStderrFailsTheTest) {
+  EXPECT_NONFATAL_FAILURE(start_child_reporting_a_leak(), "LeakSanitizer: detected memory leaks");
 }
 
 TEST(PgCluster, AnswersQueriesAsSuperuser) {

@@ -193,6 +193,8 @@ TEST(EventLoop, ARetiredObjectLivesToTheEndOfTheBatch) {
   LoopThread t;
   auto flag = std::make_shared<std::atomic<bool>>(false);
   struct SetsOnDestruction {
+    // A constructor, not aggregate init: clang 14 has no make_shared of an aggregate.
+    explicit SetsOnDestruction(std::shared_ptr<std::atomic<bool>> f) : flag(std::move(f)) {}
     std::shared_ptr<std::atomic<bool>> flag;
     ~SetsOnDestruction() { *flag = true; }
   };

@@ -1,10 +1,13 @@
 #include "tests/support/pg_cluster.hpp"
 
 #include <pwd.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include "tests/support/raw_socket.hpp"
 
@@ -19,6 +22,17 @@ std::string hba_conf() {
          "host all all 127.0.0.1/32 trust\n"
          "host replication all 127.0.0.1/32 trust\n"
          "host all all ::1/128 trust\n";
+}
+
+// postmaster.pid: line 1 the postmaster's pid, line 8 its state ("ready").
+bool says_ready(const std::string& pid_file, pid_t pid) {
+  std::istringstream lines(pid_file);
+  std::string line;
+  for (int number = 1; std::getline(lines, line); ++number) {
+    if (number == 1 && line != std::to_string(pid)) return false;
+    if (number == 8) return line.rfind("ready", 0) == 0;
+  }
+  return false;
 }
 
 std::string trim(std::string text) {
@@ -54,13 +68,10 @@ CommandResult run_psql(uint16_t port, const std::string& sql, const std::string&
 }
 
 PgCluster::PgCluster() : dir_("pgsleuth-pg-") {
-  as_postgres_user_ = ::geteuid() == 0;
-  if (as_postgres_user_) {
+  if (::geteuid() == 0) {
     const passwd* pw = ::getpwnam("postgres");
     if (pw == nullptr) throw std::runtime_error("running as root but no `postgres` OS user");
-    if (::chown(dir_.path().c_str(), pw->pw_uid, pw->pw_gid) != 0) {
-      throw std::runtime_error("cannot chown " + dir_.path().string());
-    }
+    postgres_user_ = SpawnOptions::User{pw->pw_uid, pw->pw_gid};
   }
   auto data = (dir_.path() / "data").string();
   auto init = pg_tool({std::string(kPgBinDir) + "/initdb", "-D", data, "-U", "postgres",
@@ -69,13 +80,13 @@ PgCluster::PgCluster() : dir_("pgsleuth-pg-") {
   write_file(dir_.path() / "data" / "pg_hba.conf", hba_conf());
   // Another process may take the port between free_port() and the server's
   // bind; a few attempts make that harmless.
-  for (int attempt = 0; attempt < 3 && !running_; ++attempt) running_ = try_start();
-  if (!running_) throw std::runtime_error("PostgreSQL did not start:\n" + server_log());
+  for (int attempt = 0; attempt < 3 && !server_; ++attempt) try_start();
+  if (!server_) throw std::runtime_error("PostgreSQL did not start:\n" + server_log());
   auto role = psql(std::string("CREATE ROLE ") + kScramUser + " LOGIN PASSWORD '" + kScramPassword + "'");
   if (role.exit_code != 0) throw std::runtime_error("cannot create the scram role: " + role.err);
 }
 
-bool PgCluster::try_start() {
+void PgCluster::try_start() {
   port_ = free_port();
   write_file(dir_.path() / "data" / "postgresql.auto.conf",
              "listen_addresses = '127.0.0.1'\n"
@@ -87,25 +98,44 @@ bool PgCluster::try_start() {
              // proxy closing its side after the client died looks).
              "client_connection_check_interval = '500ms'\n"
              "max_connections = 100\n");
-  auto start = pg_tool({std::string(kPgBinDir) + "/pg_ctl", "-D", (dir_.path() / "data").string(),
-                        "-l", (dir_.path() / "server.log").string(), "-w", "-t", "30", "start"});
-  return start.exit_code == 0;
+  give_to_server_user();
+  SpawnOptions spawn;
+  spawn.argv = {std::string(kPgBinDir) + "/postgres", "-D", (dir_.path() / "data").string()};
+  spawn.env = clean_pg_env();
+  spawn.stderr_path = dir_.path() / "server.log";
+  spawn.parent_death_signal = SIGQUIT;
+  spawn.run_as = postgres_user_;
+  auto server = std::make_unique<Subprocess>(spawn);
+  // Ready when its own postmaster.pid says so (as pg_ctl -w decides): a
+  // connection could reach another server that took the port first.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (server->running() && std::chrono::steady_clock::now() < deadline) {
+    if (says_ready(read_file(dir_.path() / "data" / "postmaster.pid"), server->pid())) {
+      server_ = std::move(server);
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  server->terminate(std::chrono::seconds(10), SIGQUIT);
 }
 
 PgCluster::~PgCluster() { stop(); }
 
 void PgCluster::stop() {
-  if (!running_) return;
-  pg_tool({std::string(kPgBinDir) + "/pg_ctl", "-D", (dir_.path() / "data").string(), "-m",
-           "immediate", "-w", "-t", "30", "stop"});
-  running_ = false;
+  if (!server_) return;
+  server_->terminate(std::chrono::seconds(30), SIGQUIT);  // immediate shutdown
+  server_.reset();
+}
+
+void PgCluster::give_to_server_user() const {
+  // Files written as root (pg_hba.conf, postgresql.auto.conf) must be the
+  // server's too.
+  if (postgres_user_) run_command({"chown", "-R", "postgres:postgres", dir_.path().string()});
 }
 
 CommandResult PgCluster::pg_tool(const std::vector<std::string>& argv) const {
-  if (as_postgres_user_) {
-    // The files written as root (pg_hba.conf, postgresql.auto.conf) must be
-    // the server's too.
-    run_command({"chown", "-R", "postgres:postgres", dir_.path().string()});
+  if (postgres_user_) {
+    give_to_server_user();
     std::vector<std::string> wrapped = {"runuser", "-u", "postgres", "--"};
     wrapped.insert(wrapped.end(), argv.begin(), argv.end());
     return run_command(wrapped, clean_pg_env(), std::chrono::seconds(60));

@@ -1,9 +1,11 @@
 #pragma once
 // A throwaway PostgreSQL 15 cluster for tests: initdb into a temp dir, listen
 // on 127.0.0.1 at a free port (unix socket inside the temp dir), fsync off.
-// Started in the constructor, stopped (pg_ctl -m immediate) and deleted in
-// the destructor. When running as root the server runs as the `postgres` OS
-// user.
+// Started in the constructor, stopped (immediate shutdown) and deleted in the
+// destructor. The postmaster is a direct child of the test process (not
+// daemonized by pg_ctl) that gets SIGQUIT, an immediate shutdown, if the test
+// process dies first. When running as root the server runs as the `postgres`
+// OS user.
 //
 // Roles: `postgres` (superuser, trust), and kScramUser, a login role with
 // kScramPassword that must authenticate with scram-sha-256 over TCP.
@@ -14,6 +16,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "tests/support/subprocess.hpp"
@@ -62,17 +65,20 @@ class PgCluster {
   std::string query_value(const std::string& sql, const std::string& database = "postgres") const;
   // The server log so far (for failure messages).
   std::string server_log() const;
+  // The postmaster's pid (its backends are in its process group).
+  pid_t server_pid() const { return server_ ? server_->pid() : -1; }
 
   void stop();
 
  private:
   CommandResult pg_tool(const std::vector<std::string>& argv) const;
-  bool try_start();
+  void give_to_server_user() const;
+  void try_start();
 
   TempDir dir_;
   uint16_t port_ = 0;
-  bool as_postgres_user_ = false;
-  bool running_ = false;
+  std::optional<SpawnOptions::User> postgres_user_;  // set when running as root
+  std::unique_ptr<Subprocess> server_;
 };
 
 }  // namespace pgsleuth::test

@@ -2,13 +2,19 @@
 // Child processes for tests: a long-running one (Subprocess) and a
 // run-to-completion helper (run_command). Every child runs in its own process
 // group so that stopping it also stops whatever it started (a shell pipeline,
-// psql's pager...), and every wait is bounded.
+// psql's pager...), and every wait is bounded. A child gets a signal when the
+// test process dies, however it dies (SIGKILL, a sanitizer report, a crash),
+// so no server outlives its test; what the child starts in turn does not, so
+// a server must be a direct child. A sanitizer report in a child's stderr
+// fails the running test.
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +30,17 @@ struct SpawnOptions {
   std::filesystem::path stdin_path;   // empty: /dev/null
   std::filesystem::path stdout_path;  // empty: /dev/null
   std::filesystem::path stderr_path;  // empty: /dev/null
+  // Sent to the child when the thread that started it ends, the test process
+  // included (PR_SET_PDEATHSIG): so start children on the thread that owns
+  // them.
+  int parent_death_signal = SIGKILL;
+  // Set (uid, gid): the child drops to that user before exec, keeping
+  // parent_death_signal (runuser would clear it).
+  struct User {
+    uid_t uid;
+    gid_t gid;
+  };
+  std::optional<User> run_as;
 };
 
 // Exit status in the shell's convention: the exit code, or 128 + signal.
@@ -45,14 +62,19 @@ class Subprocess {
   void signal(int sig);
   // The exit status, or kStillRunning when `timeout` passed first.
   int wait(std::chrono::milliseconds timeout);
-  // SIGTERM, then SIGKILL after `grace`; returns the exit status.
-  int terminate(std::chrono::milliseconds grace);
+  // `sig`, then SIGKILL after `grace`; returns the exit status.
+  int terminate(std::chrono::milliseconds grace, int sig = SIGTERM);
 
  private:
   bool reap(int options);
   pid_t pid_ = -1;
   int status_ = kStillRunning;
+  std::filesystem::path stderr_path_;
 };
+
+// The sanitizer report (ASan, LSan, UBSan) in a program's stderr, from its
+// first line to its SUMMARY line; empty when there is none.
+std::string sanitizer_report(const std::string& stderr_text);
 
 struct CommandResult {
   int exit_code = kStillRunning;  // exit status as above
