@@ -27,24 +27,30 @@ struct KeyContext {
   std::string path;  // "table.key"
 };
 
+// `s` with control characters (and those in `also`) as \xNN, so an error
+// stays on one line whatever the file holds.
+std::string escaped(std::string_view s, std::string_view also = {}) {
+  std::string out;
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f || also.find(c) != std::string_view::npos) {
+      out += fmt::format("\\x{:02x}", u);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 // The value as written in TOML, strings in double quotes.
 std::string render(const toml::node& node) {
   std::string text;
   if (const auto* s = node.as_string()) {
-    text = "\"";
-    for (char c : s->get()) {
-      // Keep the error on one line whatever the string holds.
-      if (static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\') {
-        text += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-      } else {
-        text += c;
-      }
-    }
-    text += '"';
+    text = "\"" + escaped(s->get(), "\"\\") + "\"";
   } else {
     std::ostringstream os;
     node.visit([&](const auto& n) { os << n; });
-    text = os.str();
+    text = escaped(os.str());
   }
   if (text.size() > 80) text = text.substr(0, 77) + "...";
   return text;
@@ -225,7 +231,7 @@ std::string names_of(const std::vector<Named>& items) {
 
 void read_section(const Section& section, const toml::table& table, const std::string& file) {
   for (const auto& [key, node] : table) {
-    KeyContext ctx{file, fmt::format("{}.{}", section.name, key.str())};
+    KeyContext ctx{file, fmt::format("{}.{}", section.name, escaped(key.str()))};
     bool known = false;
     for (const Key& k : section.keys) {
       if (k.name == key.str()) {
@@ -250,10 +256,10 @@ Config apply(const toml::table& root, const std::string& file, Config base) {
     }
     if (section == nullptr) {
       throw ConfigError(fmt::format("{}:{}: unknown {} {} (allowed tables: {})", file, name.source().begin.line,
-                                    node.is_table() ? "table" : "key", name.str(), names_of(sections)));
+                                    node.is_table() ? "table" : "key", escaped(name.str()), names_of(sections)));
     }
     const auto* table = node.as_table();
-    if (table == nullptr) fail(KeyContext{file, std::string(name.str())}, node, "must be a table");
+    if (table == nullptr) fail(KeyContext{file, escaped(name.str())}, node, "must be a table");
     read_section(*section, *table, file);
   }
   sync_mirrors(base);
@@ -279,7 +285,8 @@ Config load_config_text(std::string_view toml_text, const std::string& source_na
   try {
     root = toml::parse(toml_text, source_name);
   } catch (const toml::parse_error& e) {
-    throw ConfigError(fmt::format("{}:{}: not valid TOML: {}", source_name, e.source().begin.line, e.description()));
+    throw ConfigError(fmt::format("{}:{}: not valid TOML: {}", source_name, e.source().begin.line,
+                                  escaped(e.description())));
   }
   return apply(root, source_name, std::move(base));
 }
