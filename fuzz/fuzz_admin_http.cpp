@@ -30,9 +30,12 @@ bool read_request(std::string_view& in, RequestParser& parser) {
   while (!parser.is_done()) {
     const size_t used = parser.put(boost::asio::buffer(in.data(), in.size()), ec);
     in.remove_prefix(used);
-    if (ec == http::error::need_more && used > 0) continue;
-    if (ec == http::error::need_more) parser.put_eof(ec);  // the peer sent no more
+    if (ec == http::error::need_more) ec = {};
     if (ec) return false;
+    if (used == 0) {  // it wants more than there is: the peer sent no more
+      parser.put_eof(ec);
+      return !ec && parser.is_done();
+    }
   }
   return true;
 }

@@ -50,7 +50,7 @@ for name in $targets; do
     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$dir/artifacts/" \
     "$dir/corpus" "${seeds[@]}" >"$log" 2>&1 || status=$?
   stats=$(grep -E '^#[0-9]+' "$log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+' || true)
-  execs=$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$log" | grep -oE '[0-9]+$' || echo '?')
+  execs=$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+$' || echo '?')
   if [[ $status -eq 0 ]]; then
     echo "fuzz_$name: ok, $execs executions, ${stats:-no stats} ($log)"
     continue
