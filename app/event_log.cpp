@@ -40,7 +40,7 @@ json::object connection_fields(const char* type, const events::ConnectionInfo& c
 json::object statement_fields(const events::StatementEvent& s) {
   json::object o{{"type", "statement"},
                  {"connection_id", s.conn ? s.conn->connection_id : 0},
-                 {"sql", s.sql ? *s.sql : std::string()},
+                 {"sql", s.sql.str()},
                  {"statement_index", s.statement_index},
                  {"extended", s.extended}};
   if (s.extended) {

@@ -7,8 +7,7 @@
 namespace pgsleuth::app {
 
 analyzers::AnalyzedStatement StatementBuilder::build(events::StatementEvent&& ev) {
-  if (!ev.sql) ev.sql = std::make_shared<const std::string>();
-  if (ev.sql != last_sql_) {
+  if (!ev.sql.same_copy(last_sql_)) {
     last_analyses_ = fingerprinter_.analyze(*ev.sql);
     last_sql_ = ev.sql;
   }

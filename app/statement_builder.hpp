@@ -21,7 +21,7 @@ class StatementBuilder {
   fingerprint::Fingerprinter fingerprinter_;
   // The statements of the last simple Query: its several events share the
   // text, which is split and fingerprinted once.
-  std::shared_ptr<const std::string> last_sql_;
+  events::SqlText last_sql_;
   std::vector<fingerprint::StatementAnalysis> last_analyses_;
 };
 

@@ -9,6 +9,8 @@
 #include <variant>
 #include <vector>
 
+#include "events/sql_text.hpp"
+
 namespace pgsleuth::events {
 
 using SteadyTime = std::chrono::steady_clock::time_point;
@@ -37,9 +39,8 @@ struct BoundParam {
 struct StatementEvent {
   ConnectionInfoPtr conn;
   // The SQL text as sent. For a simple Query holding several statements the
-  // whole text, with `statement_index` naming which of them this is. Shared:
-  // every Execute of one prepared statement points at the same text.
-  std::shared_ptr<const std::string> sql;
+  // whole text, with `statement_index` naming which of them this is.
+  SqlText sql;
   uint32_t statement_index = 0;
   bool extended = false;            // extended protocol: `params` are meaningful
   std::vector<BoundParam> params;

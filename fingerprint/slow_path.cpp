@@ -54,6 +54,10 @@ json::value parse_tree(const std::string& z) {
   if (result.error == nullptr) {
     json::parse_options options;
     options.max_depth = 100000;  // libpg_query's own stack limit bounds the depth
+    // String literals carry the client encoding's bytes (LATIN1 is legal);
+    // rejecting them would give such a statement another fingerprint here
+    // than on the cached path.
+    options.allow_invalid_utf8 = true;
     boost::system::error_code ec;
     json::value tree = json::parse(result.parse_tree, ec, json::storage_ptr(), options);
     const auto* stmts = ec || !tree.is_object() ? nullptr : tree.as_object().if_contains("stmts");
@@ -135,10 +139,15 @@ std::vector<std::pair<size_t, size_t>> split_statements_slow(std::string_view sq
       covered = len == 0 ? sql.size() : begin + len;
       add_piece(sql, begin, covered, !by_parser, pieces);
     }
-    // libpg_query's scanner split leaves out a last statement with no ';' after it.
+    // libpg_query's scanner split leaves out what follows its last split:
+    // a last statement with no ';' after it, or everything when a ';' sits
+    // inside unbalanced parentheses (the server then rejects the whole text
+    // as one statement). `covered` is a token boundary, so skipping ';' and
+    // space from it never enters a quoted string or a comment.
     if (!by_parser && covered < sql.size()) {
-      const size_t after = sql.find(';', covered);
-      add_piece(sql, after == std::string_view::npos ? covered : after + 1, sql.size(), true, pieces);
+      size_t tail = covered;
+      while (tail < sql.size() && (sql[tail] == ';' || is_sql_space(sql[tail]))) ++tail;
+      add_piece(sql, tail, sql.size(), true, pieces);
     }
   }
   pg_query_free_split_result(split);

@@ -1,6 +1,7 @@
 #include "proxy/statement_tracker.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cctype>
 #include <chrono>
 
@@ -71,7 +72,7 @@ void StatementTracker::on_frontend(const wire::Message& m, SteadyTime now) {
       auto q = wire::parse_query(m.body);
       if (!q) return;
       Pending p{Pending::Kind::SimpleQuery, {}, {}, {}, 0, {}};
-      p.sql = std::make_shared<const std::string>(q->substr(0, events::kMaxSqlBytes));
+      p.sql = events::SqlText(q->substr(0, events::kMaxSqlBytes));
       p.progress.started = now;
       push(std::move(p));
       return;
@@ -87,7 +88,7 @@ void StatementTracker::on_frontend(const wire::Message& m, SteadyTime now) {
 }
 
 void StatementTracker::remember_statement(std::string_view name, std::string_view query) {
-  auto sql = std::make_shared<const std::string>(query.substr(0, events::kMaxSqlBytes));
+  events::SqlText sql(query.substr(0, events::kMaxSqlBytes));
   auto [it, inserted] = statements_.try_emplace(std::string(name));
   if (!inserted) statement_bytes_ -= it->second->size();
   it->second = sql;
@@ -117,7 +118,7 @@ void StatementTracker::on_bind(const wire::Message& m) {
   Portal& portal = portals_[std::string(b->portal)];
   finish_abandoned(portal);
   auto st = statements_.find(std::string(b->statement));
-  portal.sql = st == statements_.end() ? nullptr : st->second;
+  portal.sql = st == statements_.end() ? events::SqlText() : st->second;
   copy_params(b->params, portal.params);
   bind_scratch_ = std::move(b->params);
 }
@@ -186,11 +187,11 @@ void StatementTracker::on_data_row(const wire::Message& m) {
   });
 }
 
-events::StatementEvent StatementTracker::make_event(const SqlPtr& sql, Progress&& progress,
+events::StatementEvent StatementTracker::make_event(const events::SqlText& sql, Progress&& progress,
                                                    SteadyTime completed) {
   events::StatementEvent ev;
   ev.conn = conn_;
-  ev.sql = sql ? sql : std::make_shared<const std::string>();
+  ev.sql = sql;
   ev.started = progress.started;
   ev.completed = completed;
   ev.completed_wall = std::chrono::system_clock::now();
@@ -219,6 +220,7 @@ void StatementTracker::finish_all_abandoned() {
 
 void StatementTracker::complete_head(std::string_view tag, std::string_view sqlstate,
                                      SteadyTime now) {
+  assert(!pending_.empty());
   Pending& head = pending_.front();
   emit_held();
   events::StatementEvent ev = make_event(head.sql, std::move(head.progress), now);

@@ -46,8 +46,6 @@ class StatementTracker {
   static constexpr size_t kMaxPortals = 1024;
 
  private:
-  using SqlPtr = std::shared_ptr<const std::string>;
-
   // What the current execution has returned so far.
   struct Progress {
     SteadyTime started{};
@@ -60,7 +58,7 @@ class StatementTracker {
   // One request awaiting its answer, in the order the server answers.
   struct Pending {
     enum class Kind : uint8_t { SimpleQuery, Execute, Sync, FunctionCall } kind;
-    SqlPtr sql;
+    events::SqlText sql;
     std::string portal;
     std::vector<events::BoundParam> params;
     uint32_t statement_index = 0;
@@ -68,7 +66,7 @@ class StatementTracker {
   };
 
   struct Portal {
-    SqlPtr sql;
+    events::SqlText sql;
     std::vector<events::BoundParam> params;
     std::optional<Progress> suspended;  // a partly run execution
     SteadyTime suspended_at{};
@@ -88,7 +86,7 @@ class StatementTracker {
   // end (fetchrow-style Execute with a row limit, then Sync) still ran.
   void finish_abandoned(Portal& portal);
   void finish_all_abandoned();
-  events::StatementEvent make_event(const SqlPtr& sql, Progress&& progress, SteadyTime completed);
+  events::StatementEvent make_event(const events::SqlText& sql, Progress&& progress, SteadyTime completed);
   void forget_statements(std::string_view tag, const std::string& sql);
   void remember_statement(std::string_view name, std::string_view query);
   void push(Pending&& p);
@@ -97,7 +95,7 @@ class StatementTracker {
   events::ConnectionInfoPtr conn_;
   Emit emit_;
   std::deque<Pending> pending_;
-  std::unordered_map<std::string, SqlPtr> statements_;
+  std::unordered_map<std::string, events::SqlText> statements_;
   size_t statement_bytes_ = 0;
   std::unordered_map<std::string, Portal> portals_;
   char tx_ = 'I';

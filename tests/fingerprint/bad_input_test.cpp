@@ -82,3 +82,52 @@ TEST(BadInput, UnterminatedThingsFallBackWithoutCrashing) {
 
 }  // namespace
 }  // namespace pgsleuth::fingerprint
+
+namespace pgsleuth::fingerprint {
+namespace {
+
+// Found by a differential fuzz: with a ';' inside unbalanced parentheses the
+// scanner split returns nothing, and the text must stay whole (the server
+// rejects it as one statement), not restart inside the string literal.
+TEST(BadInput, SemicolonInsideUnbalancedParenthesesKeepsTheTextWhole) {
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      {"SELECT 'a;b' FROM t WHERE (a = 1;", {"SELECT 'a;b' FROM t WHERE (a = 1;"}},
+      {"SELECT (1; SELECT 2", {"SELECT (1; SELECT 2"}},
+      {"SELECT 1; SELECT ('x;y';", {"SELECT 1", "SELECT ('x;y';"}},
+  };
+  Fingerprinter fp;
+  for (const auto& [sql, texts] : cases) {
+    for (const auto& res : {fp.analyze(sql), fp.analyze_uncached(sql)}) {
+      std::vector<std::string> got;
+      for (const auto& s : res) got.push_back(s.text);
+      EXPECT_EQ(got, texts) << sql;
+    }
+  }
+}
+
+// A LATIN1 client sends string literals whose bytes are not UTF-8. The
+// statement must parse on both paths and get libpg_query's fingerprint, in
+// whichever order the cache was filled.
+TEST(BadInput, NonUtf8LiteralGetsTheSameFingerprintCachedOrNot) {
+  const std::string latin1 = "SELECT id FROM people WHERE name = 'Jos\xe9'";
+  const std::string ascii = "SELECT id FROM people WHERE name = 'Jose'";
+  Fingerprinter fp;
+  const auto slow = fp.analyze_uncached(latin1);
+  ASSERT_EQ(slow.size(), 1u);
+  EXPECT_TRUE(slow[0].shape->parsed);
+  EXPECT_EQ(slow[0].shape->normalized, "SELECT id FROM people WHERE name = $1");
+  EXPECT_EQ(slow[0].shape->facts.tables_read, std::vector<std::string>{"people"});
+  EXPECT_EQ(slow[0].shape->fingerprint, fp.analyze_uncached(ascii)[0].shape->fingerprint);
+  for (const auto& order : {std::vector<std::string>{ascii, latin1}, std::vector<std::string>{latin1, ascii}}) {
+    Fingerprinter fresh;
+    for (const auto& sql : order) {
+      const auto fast = fresh.analyze(sql);
+      ASSERT_EQ(fast.size(), 1u);
+      EXPECT_EQ(fast[0].shape->fingerprint, slow[0].shape->fingerprint) << sql;
+      EXPECT_TRUE(fast[0].shape->parsed) << sql;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace pgsleuth::fingerprint

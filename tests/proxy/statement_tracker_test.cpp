@@ -90,7 +90,7 @@ TEST_F(TrackerTest, MultiStatementQueryGivesOneEventEach) {
   EXPECT_EQ(events_[1].tx_after, 'T');
   EXPECT_EQ(events_[2].tx_before, 'T');
   EXPECT_EQ(events_[2].tx_after, 'I');
-  EXPECT_EQ(events_[0].sql, events_[2].sql);  // shared text
+  EXPECT_TRUE(events_[0].sql.same_copy(events_[2].sql));  // shared text
 }
 
 TEST_F(TrackerTest, ErrorInSimpleQueryStopsItsRemainingStatements) {
@@ -153,7 +153,7 @@ TEST_F(TrackerTest, NamedStatementExecutedManyTimes) {
     EXPECT_EQ(*events_[i].sql, "SELECT name FROM users WHERE id = $1");
     EXPECT_EQ(events_[i].params[0].value, std::to_string(i));
   }
-  EXPECT_EQ(events_[0].sql.get(), events_[2].sql.get());
+  EXPECT_TRUE(events_[0].sql.same_copy(events_[2].sql));
 }
 
 TEST_F(TrackerTest, PipelineWithErrorInTheMiddle) {
@@ -257,6 +257,34 @@ TEST_F(TrackerTest, DeallocateAndCloseForgetStatements) {
   ASSERT_EQ(events_.size(), 2u);
   EXPECT_EQ(*events_[1].sql, "");  // unknown statement: no stale text
   EXPECT_EQ(events_[1].sqlstate, "26000");
+}
+
+// Found by fuzzing: an Execute of a statement the tracker does not know
+// (never Parsed, or evicted from its bounded table) answered with
+// DEALLOCATE used to dereference a null text.
+TEST_F(TrackerTest, ExecuteOfAnUnknownStatementAnsweredWithDeallocate) {
+  client(bind("", "never_parsed", {}) + execute("") + sync());
+  server(bind_complete() + command_complete("DEALLOCATE") + ready('I'));
+  client(bind("", "never_parsed", {}) + execute("") + sync());
+  server(bind_complete() + command_complete("DEALLOCATE ALL") + ready('I'));
+  client(bind("", "never_parsed", {}) + execute("") + sync());
+  server(bind_complete() + command_complete("DISCARD ALL") + ready('I'));
+  ASSERT_EQ(events_.size(), 3u);
+  for (const auto& e : events_) EXPECT_EQ(*e.sql, "");
+  EXPECT_EQ(events_[0].command_tag, "DEALLOCATE");
+}
+
+// The end-to-end shape of the same crash: a named `DEALLOCATE r0` pushed out
+// of the statement table by more statements than it holds, then executed.
+TEST_F(TrackerTest, EvictedDeallocateStatementExecutedLater) {
+  client(parse("r0", "DEALLOCATE r1"));
+  for (size_t i = 1; i <= StatementTracker::kMaxStatements + 10; ++i) {
+    client(parse("r" + std::to_string(i), "SELECT " + std::to_string(i)));
+  }
+  client(bind("", "r0", {}) + execute("") + sync());
+  server(bind_complete() + command_complete("DEALLOCATE") + ready('I'));
+  ASSERT_EQ(events_.size(), 1u);
+  EXPECT_EQ(events_[0].command_tag, "DEALLOCATE");
 }
 
 TEST_F(TrackerTest, EmptyQueryGivesNoEvent) {
