@@ -7,10 +7,9 @@
 #      FUZZ_TIMEOUT (seconds one input may take, default 10), JOBS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$PWD
 
 SECONDS_EACH=${1:-60}
-BUILD=${FUZZ_BUILD_DIR:-build-fuzz}
+BUILD=$(realpath -m "${FUZZ_BUILD_DIR:-build-fuzz}")
 INPUT_TIMEOUT=${FUZZ_TIMEOUT:-10}
 JOBS=${JOBS:-2}
 if [[ ! "$SECONDS_EACH" =~ ^[0-9]+$ || "$SECONDS_EACH" -eq 0 ]]; then
@@ -33,12 +32,12 @@ cmake --build "$BUILD" -j "$JOBS" --target $(printf 'fuzz_%s ' $targets)
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-WORK="$ROOT/$BUILD/fuzz-work"
-CRASHES="$ROOT/$BUILD/fuzz-crashes"
+WORK="$BUILD/fuzz-work"
+CRASHES="$BUILD/fuzz-crashes"
 failed=()
 for name in $targets; do
   dir="$WORK/$name"
-  rm -rf "$dir/artifacts"
+  rm -rf "$dir/artifacts" "$CRASHES/$name"
   mkdir -p "$dir/corpus" "$dir/artifacts"
   log="$dir/fuzz.log"
   seeds=()
@@ -60,6 +59,7 @@ for name in $targets; do
   cp "$dir"/artifacts/* "$CRASHES/$name/" 2>/dev/null || true
   echo "fuzz_$name: FAILED (exit $status) after $execs executions; log $log; inputs in $CRASHES/$name/:" >&2
   ls -1 "$CRASHES/$name" >&2 || true
+  echo "  reproduce: $BUILD/fuzz/fuzz_$name $CRASHES/$name/<file>" >&2
   grep -m1 -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|property broken' "$log" >&2 || tail -5 "$log" >&2
 done
 
