@@ -50,18 +50,27 @@ size_t trailing_block_comment(std::string_view t) {
 
 std::string_view trim_edge_comments(std::string_view text) {
   std::string_view t = trim_space(text);
+  // Once nothing comes off the front, cutting from the back cannot change
+  // that, so the front is not looked at again: an unterminated leading
+  // comment is scanned to the end once, not once per trailing comment.
+  bool front_done = false;
   while (true) {
-    if (size_t n = leading_block_comment(t)) {
-      t = trim_space(t.substr(n));
-    } else if (t.size() >= 2 && t[0] == '-' && t[1] == '-') {
-      size_t nl = t.find('\n');
-      if (nl == std::string_view::npos) break;  // all comment: keep as is
-      t = trim_space(t.substr(nl + 1));
-    } else if (size_t n = trailing_block_comment(t)) {
-      t = trim_space(t.substr(0, t.size() - n));
-    } else {
-      break;
+    if (!front_done) {
+      if (size_t n = leading_block_comment(t)) {
+        t = trim_space(t.substr(n));
+        continue;
+      }
+      if (t.size() >= 2 && t[0] == '-' && t[1] == '-') {
+        size_t nl = t.find('\n');
+        if (nl == std::string_view::npos) break;  // all comment: keep as is
+        t = trim_space(t.substr(nl + 1));
+        continue;
+      }
+      front_done = true;
     }
+    size_t n = trailing_block_comment(t);
+    if (n == 0) break;
+    t = trim_space(t.substr(0, t.size() - n));
   }
   return t.empty() ? trim_space(text) : t;
 }
