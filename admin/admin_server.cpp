@@ -3,13 +3,12 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
 #include <optional>
 #include <thread>
 
-#include "common/json_text.hpp"
+#include "admin/http_reply.hpp"
 #include "config/host_port.hpp"
 
 namespace pgsleuth::admin {
@@ -26,43 +25,6 @@ struct Shared {
   size_t active = 0;  // only touched on the admin thread
 };
 
-http::response<http::string_body> respond(const Shared& shared, const http::request<http::string_body>& req) {
-  http::response<http::string_body> res;
-  res.version(req.version());
-  res.keep_alive(req.keep_alive());
-  res.set(http::field::server, "pgsleuth");
-  const auto reply = [&](http::status status, std::string_view type, std::string body) {
-    res.result(status);
-    res.set(http::field::content_type, type);
-    res.body() = std::move(body);
-  };
-  std::string_view target(req.target().data(), req.target().size());
-  target = target.substr(0, target.find('?'));
-
-  if (req.method() != http::verb::get) {
-    res.set(http::field::allow, "GET");
-    reply(http::status::method_not_allowed, "text/plain; charset=utf-8", "only GET\n");
-  } else {
-    try {
-      if (target == "/metrics" && shared.handlers.metrics) {
-        reply(http::status::ok, "text/plain; version=0.0.4; charset=utf-8", shared.handlers.metrics());
-      } else if (target == "/findings" && shared.handlers.findings) {
-        reply(http::status::ok, "application/json", common::json_text(shared.handlers.findings()));
-      } else if (target == "/requests" && shared.handlers.requests) {
-        reply(http::status::ok, "application/json", common::json_text(shared.handlers.requests()));
-      } else if (target == "/healthz") {
-        reply(http::status::ok, "text/plain; charset=utf-8", "ok");
-      } else {
-        reply(http::status::not_found, "text/plain; charset=utf-8", "not found\n");
-      }
-    } catch (const std::exception& e) {
-      reply(http::status::internal_server_error, "text/plain; charset=utf-8", fmt::format("error: {}\n", e.what()));
-    }
-  }
-  res.prepare_payload();
-  return res;
-}
-
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<Shared> shared)
@@ -73,8 +35,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void read() {
     parser_.emplace();
-    parser_->header_limit(static_cast<uint32_t>(shared_->limits.max_request_bytes));
-    parser_->body_limit(shared_->limits.max_request_bytes);
+    limit_request(*parser_, shared_->limits);
     stream_.expires_after(shared_->limits.timeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
@@ -85,7 +46,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // Timeouts, oversized or malformed requests and closed peers all end
     // the connection without a reply.
     if (ec) return close();
-    response_ = respond(*shared_, parser_->get());
+    response_ = respond(shared_->handlers, parser_->get());
     stream_.expires_after(shared_->limits.timeout);
     http::async_write(stream_, response_, [self = shared_from_this()](beast::error_code wec, size_t) {
       if (wec || !self->response_.keep_alive()) return self->close();
@@ -101,8 +62,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
-  http::response<http::string_body> response_;
+  std::optional<RequestParser> parser_;
+  HttpResponse response_;
   std::shared_ptr<Shared> shared_;
 };
 

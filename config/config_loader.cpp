@@ -27,20 +27,25 @@ struct KeyContext {
   std::string path;  // "table.key"
 };
 
+// A string value as TOML writes it, quotes and backslashes as \xNN so the
+// rendering is unambiguous (ConfigError keeps the line whole).
+std::string quoted(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+    } else {
+      out += c;
+    }
+  }
+  return out + '"';
+}
+
 // The value as written in TOML, strings in double quotes.
 std::string render(const toml::node& node) {
   std::string text;
   if (const auto* s = node.as_string()) {
-    text = "\"";
-    for (char c : s->get()) {
-      // Keep the error on one line whatever the string holds.
-      if (static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\') {
-        text += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-      } else {
-        text += c;
-      }
-    }
-    text += '"';
+    text = quoted(s->get());
   } else {
     std::ostringstream os;
     node.visit([&](const auto& n) { os << n; });
@@ -281,7 +286,8 @@ Config load_config_text(std::string_view toml_text, const std::string& source_na
   try {
     root = toml::parse(toml_text, source_name);
   } catch (const toml::parse_error& e) {
-    throw ConfigError(fmt::format("{}:{}: not valid TOML: {}", source_name, e.source().begin.line, e.description()));
+    throw ConfigError(fmt::format("{}:{}: not valid TOML: {}", source_name, e.source().begin.line,
+                                  e.description()));
   }
   return apply(root, source_name, std::move(base));
 }

@@ -172,6 +172,17 @@ std::vector<StatementAnalysis> Fingerprinter::analyze(std::string_view sql) {
   if (!lexed.comments.empty()) {
     inherit_comment(out, sql, sql_comment_from(sql, comment_layout(lexed.comments, lexed.tokens, 0, sql.size())));
   }
+  // Text that does not parse is split by libpg_query's scanner, whose rules
+  // (a piece needs a keyword; parentheses count across ';') the lexer does
+  // not reproduce. Unless the lexer's one statement is the whole text, its
+  // split may differ: ask the reference. Unparsed shapes are never cached,
+  // so this costs only text that already missed.
+  const auto whole = trim_sql_space(sql, 0, sql.size());
+  const bool one_whole = out.size() == 1 && impl_->lexed.statements[0].begin == whole.first &&
+                         impl_->lexed.statements[0].end == whole.second;
+  for (const StatementAnalysis& a : out) {
+    if (!a.shape->parsed && !one_whole) return analyze_uncached(sql);
+  }
   return out;
 }
 

@@ -216,6 +216,23 @@ TEST(ConfigLoader, ErrorEchoingAQuotedKeyIsOneLine) {
   }
 }
 
+// Found by fuzz/fuzz_config_loader: toml++ quotes the offending character in
+// its description, keys may hold any character, and a table printed as a
+// value spans lines.
+TEST(ConfigLoader, ErrorsStayOneLineWhateverTheFileHolds) {
+  const std::vector<ErrorCase> cases = {
+      {"[nplusone]\nmin_ats = n\n\n", {"test.toml:2: not valid TOML", "saw 'n\\x0a'"}},
+      {"[\"a\\nb\"]\nx = 1\n", {"unknown table a\\x0ab"}},
+      {"[proxy]\n\"lis\\rten\" = 1\n", {"unknown key proxy.lis\\x0dten"}},
+      {"[n_plus_one]\nmin_repeats.a = 1\nmin_repeats.b = 2\n", {"n_plus_one.min_repeats = ", "must be an integer"}},
+  };
+  for (const ErrorCase& c : cases) {
+    const std::string error = error_of(c.toml);
+    EXPECT_EQ(error.find_first_of("\r\n"), std::string::npos) << error;
+    for (const char* want : c.expected) EXPECT_NE(error.find(want), std::string::npos) << error << "\nwanted: " << want;
+  }
+}
+
 TEST(ConfigLoader, MissingFileIsOneLine) {
   try {
     load_config_file("/nonexistent/pgsleuth.toml");

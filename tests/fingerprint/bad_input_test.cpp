@@ -131,3 +131,39 @@ TEST(BadInput, NonUtf8LiteralGetsTheSameFingerprintCachedOrNot) {
 
 }  // namespace
 }  // namespace pgsleuth::fingerprint
+
+namespace pgsleuth::fingerprint {
+namespace {
+
+// Found by fuzz/fuzz_fingerprinter: for text that does not parse, the lexer
+// split at every top-level ';' while libpg_query's scanner split does not
+// after an unbalanced ')' (its paren count wraps) nor after a piece without a
+// keyword, so the cached path returned more statements than the reference.
+TEST(BadInput, UnparsableMultiStatementTextSplitsAsTheReferenceDoes) {
+  const std::vector<std::string> cases = {
+      "CREATE TABLE t (v varchar(20)); BEGIN; SET search_path = p varchar(20)); BEGIN; COMMIT",
+      "SELECT 1); SELECT 2",
+      "SELECT 1); SELECT (2; SELECT 3",
+      "foo; SELECT 1",
+      "SELECT 1; SELECT 2)",
+      "foo;",
+  };
+  for (const std::string& sql : cases) {
+    Fingerprinter fp;
+    const auto slow = fp.analyze_uncached(sql);
+    for (int pass = 0; pass < 2; ++pass) {
+      const auto fast = fp.analyze(sql);
+      ASSERT_EQ(fast.size(), slow.size()) << sql;
+      for (size_t i = 0; i < fast.size(); ++i) {
+        EXPECT_EQ(fast[i].text, slow[i].text) << sql;
+        EXPECT_EQ(fast[i].shape->fingerprint, slow[i].shape->fingerprint) << sql;
+        EXPECT_EQ(fast[i].shape->normalized, slow[i].shape->normalized) << sql;
+      }
+    }
+  }
+  Fingerprinter fp;
+  ASSERT_EQ(fp.analyze("SELECT 1); SELECT 2").size(), 1u);
+}
+
+}  // namespace
+}  // namespace pgsleuth::fingerprint
