@@ -1,5 +1,6 @@
 #include "proxy/connection_observer.hpp"
 
+#include "proxy/wire/message_types.hpp"
 #include "proxy/database_ddl.hpp"
 #include "proxy/wire/byte_reader.hpp"
 
@@ -15,27 +16,27 @@ void ConnectionObserver::Direction::on_message(const wire::Message& m) {
     return;
   }
   owner_.greeting_.on_message(m);
-  if (m.type == 'K') return;
+  if (m.type == wire::backend::kBackendKeyData) return;
   owner_.note_server_message(m);
   owner_.tracker_.on_backend(m, now);
 }
 
 void ConnectionObserver::note_client_message(const wire::Message& m) {
   switch (m.type) {
-    case 'Q':
+    case wire::frontend::kQuery:
       database_ddl_ = database_ddl_ || has_database_ddl(m.body);
       client_synced_ = true;
       return;
-    case 'P': {
+    case wire::frontend::kParse: {
       wire::ByteReader r(m.body);
       if (r.cstring()) database_ddl_ = database_ddl_ || is_database_ddl(r.rest());
       client_synced_ = false;
       return;
     }
-    case 'S': case 'F':  // a whole request: the server answers it alone
+    case wire::frontend::kSync: case wire::frontend::kFunctionCall:  // a whole request: the server answers it alone
       client_synced_ = true;
       return;
-    case 'B': case 'E': case 'D': case 'C':  // wait for a Sync
+    case wire::frontend::kBind: case wire::frontend::kExecute: case wire::frontend::kDescribe: case wire::frontend::kClose:  // wait for a Sync
       client_synced_ = false;
       return;
     default:  // COPY data and Flush belong to the request around them
@@ -45,10 +46,10 @@ void ConnectionObserver::note_client_message(const wire::Message& m) {
 
 void ConnectionObserver::note_server_message(const wire::Message& m) {
   switch (m.type) {
-    case 'T':
+    case wire::backend::kRowDescription:
       rows_described_ = true;
       return;
-    case 'D':
+    case wire::backend::kDataRow:
       // In the simple protocol every result's rows follow its
       // RowDescription (in the extended one the client may not have asked
       // for it).
@@ -56,7 +57,7 @@ void ConnectionObserver::note_server_message(const wire::Message& m) {
         server_fault_ = "DataRow before RowDescription";
       }
       return;
-    case 'C': case 'E': case 'I': case 'Z':  // the result is over
+    case wire::backend::kCommandComplete: case wire::backend::kErrorResponse: case wire::backend::kEmptyQueryResponse: case wire::backend::kReadyForQuery:  // the result is over
       rows_described_ = false;
       return;
     default:

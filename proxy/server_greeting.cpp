@@ -1,5 +1,6 @@
 #include "proxy/server_greeting.hpp"
 
+#include "proxy/wire/message_types.hpp"
 #include "proxy/wire/byte_reader.hpp"
 
 namespace pgsleuth::proxy {
@@ -20,7 +21,7 @@ void append_message(std::string& out, char type, std::string_view body) {
 }  // namespace
 
 void ServerGreeting::on_message(const wire::Message& m) {
-  if (m.type == 'S') {
+  if (m.type == wire::backend::kParameterStatus) {
     wire::ByteReader r(m.body);
     auto name = r.cstring();
     auto value = r.cstring();
@@ -32,7 +33,7 @@ void ServerGreeting::on_message(const wire::Message& m) {
   }
   if (ready_) return;
   switch (m.type) {
-    case 'R': {
+    case wire::backend::kAuthentication: {
       auto code = wire::ByteReader(m.body).u32();
       if (!code) {
         unusual_ = true;
@@ -43,11 +44,11 @@ void ServerGreeting::on_message(const wire::Message& m) {
       }
       return;
     }
-    case 'K':
+    case wire::backend::kBackendKeyData:
       if (m.truncated()) unusual_ = true;
       has_backend_key_ = true;
       return;
-    case 'Z':
+    case wire::backend::kReadyForQuery:
       ready_ = true;
       if (m.body != "I") unusual_ = true;
       return;
@@ -73,17 +74,17 @@ void ServerGreeting::set_parameter(std::string_view name, std::string_view value
 
 std::string ServerGreeting::replay(std::string_view backend_key) const {
   std::string out;
-  append_message(out, 'R', std::string_view("\0\0\0\0", 4));
+  append_message(out, wire::backend::kAuthentication, std::string_view("\0\0\0\0", 4));
   std::string body;
   for (const auto& [name, value] : parameters_) {
     body.assign(name);
     body.push_back('\0');
     body.append(value);
     body.push_back('\0');
-    append_message(out, 'S', body);
+    append_message(out, wire::backend::kParameterStatus, body);
   }
-  if (has_backend_key_) append_message(out, 'K', backend_key);
-  append_message(out, 'Z', "I");
+  if (has_backend_key_) append_message(out, wire::backend::kBackendKeyData, backend_key);
+  append_message(out, wire::backend::kReadyForQuery, "I");
   return out;
 }
 

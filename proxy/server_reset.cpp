@@ -1,5 +1,7 @@
 #include "proxy/server_reset.hpp"
 
+#include "proxy/wire/message_types.hpp"
+
 using namespace std::string_literals;
 
 namespace pgsleuth::proxy {
@@ -28,21 +30,21 @@ void ServerReset::on_message(const wire::Message& m) {
     return;
   }
   switch (m.type) {
-    case 'S':
+    case wire::backend::kParameterStatus:
       greeting_.on_message(m);
       return;
-    case 'N':  // a notice (a WARNING from an extension, say): harmless
-    case 'A':  // a notification for the client that left
+    case wire::backend::kNoticeResponse:  // a notice (a WARNING from an extension, say): harmless
+    case wire::backend::kNotificationResponse:  // a notification for the client that left
       return;
-    case 'C':
+    case wire::backend::kCommandComplete:
       if (m.body != std::string_view("DISCARD ALL\0", 12)) return fail("unexpected command tag");
       completed_ = true;
       return;
-    case 'Z':
+    case wire::backend::kReadyForQuery:
       if (!completed_ || m.body != "I") return fail("not idle after DISCARD ALL");
       state_ = State::Clean;
       return;
-    case 'E':
+    case wire::backend::kErrorResponse:
       return fail("DISCARD ALL failed");
     default:
       return fail(std::string("unexpected message '") + m.type + "'");

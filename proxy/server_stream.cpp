@@ -1,5 +1,7 @@
 #include "proxy/server_stream.hpp"
 
+#include "proxy/wire/message_types.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <utility>
@@ -61,7 +63,7 @@ bool ServerStream::start_message(char type, uint32_t length) {
     return false;
   }
   body_left_ = length - 4;
-  if (type != 'K') return true;
+  if (type != wire::backend::kBackendKeyData) return true;
   if (body_left_ < kPidBytes + wire::kMinCancelKeyBytes || body_left_ > kPidBytes + wire::kMaxCancelKeyBytes) {
     error_ = fmt::format("BackendKeyData of invalid length {}", length);
     return false;

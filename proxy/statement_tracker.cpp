@@ -7,6 +7,7 @@
 #include <xxhash.h>
 
 #include "events/value_hash.hpp"
+#include "proxy/wire/message_types.hpp"
 #include "proxy/sql_words.hpp"
 
 namespace pgsleuth::proxy {
@@ -58,7 +59,7 @@ void StatementTracker::push(Pending&& p) {
 
 void StatementTracker::on_frontend(const wire::Message& m, SteadyTime now) {
   switch (m.type) {
-    case 'Q': {
+    case wire::frontend::kQuery: {
       auto q = wire::parse_query(m.body);
       if (!q) return;
       Pending p{Pending::Kind::SimpleQuery, {}, {}, {}, 0, {}};
@@ -67,12 +68,12 @@ void StatementTracker::on_frontend(const wire::Message& m, SteadyTime now) {
       push(std::move(p));
       return;
     }
-    case 'P': return on_parse(m);
-    case 'B': return on_bind(m);
-    case 'E': return on_execute(m, now);
-    case 'C': return on_close(m);
-    case 'S': push(Pending{Pending::Kind::Sync, {}, {}, {}, 0, {}}); return;
-    case 'F': push(Pending{Pending::Kind::FunctionCall, {}, {}, {}, 0, {}}); return;
+    case wire::frontend::kParse: return on_parse(m);
+    case wire::frontend::kBind: return on_bind(m);
+    case wire::frontend::kExecute: return on_execute(m, now);
+    case wire::frontend::kClose: return on_close(m);
+    case wire::frontend::kSync: push(Pending{Pending::Kind::Sync, {}, {}, {}, 0, {}}); return;
+    case wire::frontend::kFunctionCall: push(Pending{Pending::Kind::FunctionCall, {}, {}, {}, 0, {}}); return;
     default: return;
   }
 }
@@ -150,14 +151,14 @@ void StatementTracker::on_close(const wire::Message& m) {
 
 void StatementTracker::on_backend(const wire::Message& m, SteadyTime now) {
   switch (m.type) {
-    case 'D': return on_data_row(m);
-    case 'C': return on_command_complete(m, now);
-    case 'E': return on_error(m, now);
-    case 's': return on_portal_suspended(now);
-    case 'I':  // EmptyQueryResponse: nothing ran
+    case wire::backend::kDataRow: return on_data_row(m);
+    case wire::backend::kCommandComplete: return on_command_complete(m, now);
+    case wire::backend::kErrorResponse: return on_error(m, now);
+    case wire::backend::kPortalSuspended: return on_portal_suspended(now);
+    case wire::backend::kEmptyQueryResponse:  // EmptyQueryResponse: nothing ran
       if (!pending_.empty() && pending_.front().kind == Pending::Kind::Execute) pending_.pop_front();
       return;
-    case 'Z': return on_ready_for_query(m);
+    case wire::backend::kReadyForQuery: return on_ready_for_query(m);
     default: return;
   }
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "events/statement_event.hpp"
+#include "proxy/wire/message_types.hpp"
 
 namespace pgsleuth::wire {
 namespace {
@@ -25,48 +26,48 @@ struct Entry {
 
 // Frontend (client to server) messages after startup.
 constexpr Entry kFrontend[] = {
-    {'Q', kSqlCapture, kMaxMessageLength},  // Query
-    {'P', kSqlCapture, kMaxMessageLength},  // Parse
-    {'B', kBindCapture, kMaxMessageLength}, // Bind
-    {'E', kSmall, kMaxMessageLength},       // Execute
-    {'C', kSmall, kMaxMessageLength},       // Close
-    {'D', 0, kMaxMessageLength},            // Describe
-    {'S', 0, 4},                            // Sync
-    {'H', 0, 4},                            // Flush
-    {'X', 0, 4},                            // Terminate
-    {'d', 0, kMaxMessageLength},            // CopyData
-    {'c', 0, 4},                            // CopyDone
-    {'f', 0, kMaxMessageLength},            // CopyFail
-    {'F', 0, kMaxMessageLength},            // FunctionCall
-    {'p', 0, kMaxMessageLength},            // Password / SASL / GSS response: never captured
+    {frontend::kQuery, kSqlCapture, kMaxMessageLength},
+    {frontend::kParse, kSqlCapture, kMaxMessageLength},
+    {frontend::kBind, kBindCapture, kMaxMessageLength},
+    {frontend::kExecute, kSmall, kMaxMessageLength},
+    {frontend::kClose, kSmall, kMaxMessageLength},
+    {frontend::kDescribe, 0, kMaxMessageLength},
+    {frontend::kSync, 0, 4},
+    {frontend::kFlush, 0, 4},
+    {frontend::kTerminate, 0, 4},
+    {frontend::kCopyData, 0, kMaxMessageLength},
+    {frontend::kCopyDone, 0, 4},
+    {frontend::kCopyFail, 0, kMaxMessageLength},
+    {frontend::kFunctionCall, 0, kMaxMessageLength},
+    {frontend::kPassword, 0, kMaxMessageLength},  // passwords and SASL: never captured
 };
 
 // Backend (server to client) messages.
 constexpr Entry kBackend[] = {
-    {'R', 4, kMaxMessageLength},               // Authentication*: the code only
-    {'K', 512, 512},                           // BackendKeyData (3.2 keys up to 256 bytes)
-    {'S', kSmall, kMaxMessageLength},          // ParameterStatus
-    {'Z', kSmall, 5},                          // ReadyForQuery
-    {'T', 0, kMaxMessageLength},               // RowDescription
-    {'D', kDataRowCapture, kMaxMessageLength}, // DataRow
-    {'C', kSmall, kMaxMessageLength},          // CommandComplete
-    {'E', kErrorCapture, kMaxMessageLength},   // ErrorResponse
-    {'N', 0, kMaxMessageLength},               // NoticeResponse
-    {'A', 0, kMaxMessageLength},               // NotificationResponse
-    {'1', 0, 4},                               // ParseComplete
-    {'2', 0, 4},                               // BindComplete
-    {'3', 0, 4},                               // CloseComplete
-    {'n', 0, 4},                               // NoData
-    {'s', 0, 4},                               // PortalSuspended
-    {'I', 0, 4},                               // EmptyQueryResponse
-    {'t', 0, kMaxMessageLength},               // ParameterDescription
-    {'G', 0, kMaxMessageLength},               // CopyInResponse
-    {'H', 0, kMaxMessageLength},               // CopyOutResponse
-    {'W', 0, kMaxMessageLength},               // CopyBothResponse
-    {'d', 0, kMaxMessageLength},               // CopyData
-    {'c', 0, 4},                               // CopyDone
-    {'V', 0, kMaxMessageLength},               // FunctionCallResponse
-    {'v', 0, kMaxMessageLength},               // NegotiateProtocolVersion
+    {backend::kAuthentication, 4, kMaxMessageLength},  // the code only
+    {backend::kBackendKeyData, 512, 512},              // protocol 3.2 keys are up to 256 bytes
+    {backend::kParameterStatus, kSmall, kMaxMessageLength},
+    {backend::kReadyForQuery, kSmall, 5},
+    {backend::kRowDescription, 0, kMaxMessageLength},
+    {backend::kDataRow, kDataRowCapture, kMaxMessageLength},
+    {backend::kCommandComplete, kSmall, kMaxMessageLength},
+    {backend::kErrorResponse, kErrorCapture, kMaxMessageLength},
+    {backend::kNoticeResponse, 0, kMaxMessageLength},
+    {backend::kNotificationResponse, 0, kMaxMessageLength},
+    {backend::kParseComplete, 0, 4},
+    {backend::kBindComplete, 0, 4},
+    {backend::kCloseComplete, 0, 4},
+    {backend::kNoData, 0, 4},
+    {backend::kPortalSuspended, 0, 4},
+    {backend::kEmptyQueryResponse, 0, 4},
+    {backend::kParameterDescription, 0, kMaxMessageLength},
+    {backend::kCopyInResponse, 0, kMaxMessageLength},
+    {backend::kCopyOutResponse, 0, kMaxMessageLength},
+    {backend::kCopyBothResponse, 0, kMaxMessageLength},
+    {backend::kCopyData, 0, kMaxMessageLength},
+    {backend::kCopyDone, 0, 4},
+    {backend::kFunctionCallResponse, 0, kMaxMessageLength},
+    {backend::kNegotiateProtocolVersion, 0, kMaxMessageLength},
 };
 
 template <size_t N>
