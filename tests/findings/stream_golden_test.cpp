@@ -37,7 +37,6 @@ struct StreamHarness : Harness {
 
 config::AnalysisSettings base_settings() {
   config::AnalysisSettings s;
-  s.request_summaries = true;
   s.query_budget.max_queries = 15;
   s.connection_churn.min_connections = 2;
   return s;
