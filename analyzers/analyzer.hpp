@@ -5,11 +5,15 @@
 
 #include <memory>
 
-#include "analyzers/analyzed_statement.hpp"
 #include "config/config.hpp"
 #include "findings/finding_sink.hpp"
+#include "statements/analyzed_statement.hpp"
 
 namespace pgsleuth::analyzers {
+
+using events::SteadyTime;
+using events::WallTime;
+using statements::AnalyzedStatement;
 
 struct AnalyzerStats {
   uint64_t statements = 0;

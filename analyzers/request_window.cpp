@@ -56,11 +56,11 @@ RequestWindow::RequestWindow(uint64_t seq, std::string id, WindowSource source,
 
 void RequestWindow::add(const AnalyzedStatement& stmt) {
   ++statement_count_;
-  db_time_ms_ += elapsed_ms(stmt.started, stmt.completed);
-  rows_ += stmt.rows;
-  last_completed_ = std::max(last_completed_, stmt.completed);
-  last_completed_wall_ = std::max(last_completed_wall_, stmt.completed_wall);
-  if (!first_conn_) first_conn_ = stmt.conn;
+  db_time_ms_ += elapsed_ms(stmt.event.started, stmt.event.completed);
+  rows_ += stmt.event.rows;
+  last_completed_ = std::max(last_completed_, stmt.event.completed);
+  last_completed_wall_ = std::max(last_completed_wall_, stmt.event.completed_wall);
+  if (!first_conn_) first_conn_ = stmt.event.conn;
   if (!route_ && stmt.route) route_ = stmt.route;
 
   if (!stmt.shape) return;  // nothing to group it by; counted above
@@ -75,15 +75,15 @@ void RequestWindow::add(const AnalyzedStatement& stmt) {
   StatementRecord rec;
   rec.index = record_index;
   rec.group = *group_index;
-  rec.started = stmt.started;
-  rec.completed = stmt.completed;
+  rec.started = stmt.event.started;
+  rec.completed = stmt.event.completed;
   rec.params_hash = params_hash(stmt.value_hashes);
-  rec.result_hash = stmt.result_hash;
-  rec.rows = stmt.rows;
-  rec.bytes = stmt.bytes;
+  rec.result_hash = stmt.event.result_hash;
+  rec.rows = stmt.event.rows;
+  rec.bytes = stmt.event.bytes;
   rec.value_hashes = stmt.value_hashes;
   rec.ignore_mask = ignore_mask_of(stmt);
-  rec.failed = !stmt.sqlstate.empty();
+  rec.failed = !stmt.event.sqlstate.empty();
   auto& group = groups_[*group_index];
   group.records.push_back(record_index);
   keep_sample(group, stmt, rec.params_hash);
@@ -108,11 +108,11 @@ void RequestWindow::keep_sample(FingerprintGroup& group, const AnalyzedStatement
     if (s.params_hash == hash) return;
   }
   group.samples.push_back(Sample{cut_utf8(stmt.sql, settings_->window.max_sample_sql_bytes),
-                                 stmt.sample_params, stmt.conn, hash});
+                                 stmt.sample_params, stmt.event.conn, hash});
 }
 
 void RequestWindow::remember_cells(const AnalyzedStatement& stmt, uint32_t record_index) {
-  for (const auto cell : stmt.cell_hashes) {
+  for (const auto cell : stmt.event.cell_hashes) {
     if (cell_producers_.size() >= kMaxCellHashes) return;
     cell_producers_.emplace(cell, record_index);  // keeps the earliest producer
   }

@@ -10,10 +10,14 @@
 #include <unordered_map>
 #include <vector>
 
-#include "analyzers/analyzed_statement.hpp"
+#include "statements/analyzed_statement.hpp"
 #include "config/config.hpp"
 
 namespace pgsleuth::analyzers {
+
+using events::SteadyTime;
+using events::WallTime;
+using statements::AnalyzedStatement;
 
 using SettingsPtr = std::shared_ptr<const config::AnalysisSettings>;
 

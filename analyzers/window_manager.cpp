@@ -9,11 +9,11 @@ namespace {
 std::chrono::milliseconds ms(uint32_t v) { return std::chrono::milliseconds(v); }
 
 bool in_transaction(const AnalyzedStatement& stmt) {
-  return stmt.tx_before != 'I' || stmt.tx_after != 'I';
+  return stmt.event.tx_before != 'I' || stmt.event.tx_after != 'I';
 }
 
 uint64_t connection_id(const AnalyzedStatement& stmt) {
-  return stmt.conn ? stmt.conn->connection_id : 0;
+  return stmt.event.conn ? stmt.event.conn->connection_id : 0;
 }
 
 }  // namespace
@@ -33,13 +33,13 @@ void WindowManager::add_traced(const AnalyzedStatement& stmt, const SettingsPtr&
   if (found != by_trace_.end()) {
     RequestWindow* window = find(found->second);
     const auto idle = ms(window->settings().window.traceparent_idle_ms);
-    if (stmt.started - window->last_completed() <= idle) {
+    if (stmt.event.started - window->last_completed() <= idle) {
       append(*window, stmt);
       return;
     }
-    close(window->seq(), stmt.started);
+    close(window->seq(), stmt.event.started);
   }
-  append(open(*stmt.trace_id, WindowSource::Traceparent, settings, stmt.started), stmt);
+  append(open(*stmt.trace_id, WindowSource::Traceparent, settings, stmt.event.started), stmt);
 }
 
 void WindowManager::add_untraced(const AnalyzedStatement& stmt, const SettingsPtr& settings) {
@@ -52,22 +52,22 @@ void WindowManager::add_untraced(const AnalyzedStatement& stmt, const SettingsPt
   if (current) {
     const bool keep =
         current->source() == WindowSource::Transaction
-            ? tx && stmt.tx_before != 'I'  // a block continues; 'I' before means we missed its end
-            : !tx && stmt.started - current->last_completed() <=
+            ? tx && stmt.event.tx_before != 'I'  // a block continues; 'I' before means we missed its end
+            : !tx && stmt.event.started - current->last_completed() <=
                          ms(current->settings().window.idle_gap_ms);
     if (!keep) {
-      close(current->seq(), stmt.started);
+      close(current->seq(), stmt.event.started);
       current = nullptr;
     }
   }
   if (!current) {
     const auto source = tx ? WindowSource::Transaction : WindowSource::IdleGap;
     const auto id = fmt::format("{}-{}-{}", conn, tx ? "tx" : "gap", next_seq_);
-    current = &open(id, source, settings, stmt.started);
+    current = &open(id, source, settings, stmt.event.started);
   }
   append(*current, stmt);
-  if (current->source() == WindowSource::Transaction && stmt.tx_after == 'I') {
-    close(current->seq(), stmt.completed);
+  if (current->source() == WindowSource::Transaction && stmt.event.tx_after == 'I') {
+    close(current->seq(), stmt.event.completed);
   }
 }
 

@@ -15,7 +15,7 @@
 #include "admin/latency_histogram.hpp"
 #include "analyzers/analyzer.hpp"
 #include "app/event_log.hpp"
-#include "app/statement_builder.hpp"
+#include "statements/statement_builder.hpp"
 #include "config/config.hpp"
 #include "events/spsc_ring.hpp"
 
@@ -58,7 +58,7 @@ class AnalysisThread {
   Options options_;
   findings::FindingSink& sink_;
   std::unique_ptr<analyzers::Analyzer> analyzer_;
-  StatementBuilder builder_;
+  statements::StatementBuilder builder_;
   std::unique_ptr<EventLog> event_log_;
   AnalysisMetrics local_;
   admin::LatencyHistogram durations_;

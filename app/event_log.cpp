@@ -6,7 +6,7 @@
 
 #include <boost/json.hpp>
 
-#include "app/param_text.hpp"
+#include "statements/param_text.hpp"
 
 namespace pgsleuth::app {
 
@@ -49,7 +49,7 @@ json::object statement_fields(const events::StatementEvent& s) {
       if (p.is_null) {
         params.emplace_back(nullptr);
       } else {
-        params.emplace_back(param_text(p));
+        params.emplace_back(statements::param_text(p));
       }
     }
     o["params"] = std::move(params);

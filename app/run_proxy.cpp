@@ -32,6 +32,7 @@ proxy::ProxyOptions proxy_options(const config::Config& cfg) {
   o.upstream_port = upstream.port;
   o.threads = cfg.proxy.threads;
   o.buffer_bytes = cfg.proxy.buffer_bytes;
+  o.login_timeout_ms = cfg.proxy.login_timeout_ms;
   o.connect_timeout_ms = cfg.proxy.connect_timeout_ms;
   o.max_connections = cfg.proxy.max_connections;
   o.event_queue_capacity = cfg.proxy.event_queue_capacity;
@@ -39,6 +40,7 @@ proxy::ProxyOptions proxy_options(const config::Config& cfg) {
   o.reuse_servers = cfg.proxy.server_reuse;
   o.max_idle_servers = cfg.proxy.max_idle_servers;
   o.server_idle_timeout_ms = cfg.proxy.server_idle_timeout_ms;
+  o.server_lifetime_ms = cfg.proxy.server_lifetime_ms;
   return o;
 }
 

@@ -15,6 +15,7 @@ struct ProxySettings {
   uint32_t threads = 0;                  // 0 = half the cores, at least one
   uint32_t buffer_bytes = 64 * 1024;     // per direction per connection
   uint32_t connect_timeout_ms = 5000;    // to the upstream
+  uint32_t login_timeout_ms = 60000;     // for a client's startup packet (its TLS/SSL exchange included)
   uint32_t shutdown_grace_ms = 5000;     // let connections finish on SIGTERM
   uint32_t max_connections = 10000;
   uint32_t event_queue_capacity = 65536; // per I/O thread; full = drop and count
@@ -22,6 +23,7 @@ struct ProxySettings {
   bool server_reuse = true;              // hand cleaned server connections to later clients
   uint32_t max_idle_servers = 20;        // cleaned server connections kept, in all
   uint32_t server_idle_timeout_ms = 30000;  // an idle one is closed after this
+  uint32_t server_lifetime_ms = 3600000;    // ... and one this old since its login; 0 = never reused
   bool operator==(const ProxySettings&) const = default;
 };
 

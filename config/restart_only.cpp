@@ -1,5 +1,6 @@
 #include "config/restart_only.hpp"
 
+#include <algorithm>
 #include <string_view>
 
 namespace pgsleuth::config {
@@ -14,6 +15,7 @@ std::vector<std::string> restart_only_changes(const Config& a, const Config& b) 
   check("proxy.threads", a.proxy.threads, b.proxy.threads);
   check("proxy.buffer_bytes", a.proxy.buffer_bytes, b.proxy.buffer_bytes);
   check("proxy.connect_timeout_ms", a.proxy.connect_timeout_ms, b.proxy.connect_timeout_ms);
+  check("proxy.login_timeout_ms", a.proxy.login_timeout_ms, b.proxy.login_timeout_ms);
   check("proxy.shutdown_grace_ms", a.proxy.shutdown_grace_ms, b.proxy.shutdown_grace_ms);
   check("proxy.max_connections", a.proxy.max_connections, b.proxy.max_connections);
   check("proxy.event_queue_capacity", a.proxy.event_queue_capacity, b.proxy.event_queue_capacity);
@@ -21,6 +23,7 @@ std::vector<std::string> restart_only_changes(const Config& a, const Config& b) 
   check("proxy.server_reuse", a.proxy.server_reuse, b.proxy.server_reuse);
   check("proxy.max_idle_servers", a.proxy.max_idle_servers, b.proxy.max_idle_servers);
   check("proxy.server_idle_timeout_ms", a.proxy.server_idle_timeout_ms, b.proxy.server_idle_timeout_ms);
+  check("proxy.server_lifetime_ms", a.proxy.server_lifetime_ms, b.proxy.server_lifetime_ms);
   check("output.findings", a.output.findings, b.output.findings);
   check("fingerprint.cache_bytes", a.fingerprint.cache_bytes, b.fingerprint.cache_bytes);
   check("admin.listen", a.admin.listen, b.admin.listen);
@@ -28,6 +31,16 @@ std::vector<std::string> restart_only_changes(const Config& a, const Config& b) 
   check("admin.recent_requests", a.admin.recent_requests, b.admin.recent_requests);
   check("log.level", a.log.level, b.log.level);
   check("log.format", a.log.format, b.log.format);
+  // A key added to these sections but not above still gets named, coarsely.
+  auto section = [&out](std::string_view name, bool changed) {
+    const std::string prefix = std::string(name) + ".";
+    const bool named = std::any_of(out.begin(), out.end(), [&](const std::string& k) { return k.starts_with(prefix); });
+    if (changed && !named) out.push_back("[" + std::string(name) + "]");
+  };
+  section("proxy", a.proxy != b.proxy);
+  section("admin", a.admin != b.admin);
+  section("log", a.log != b.log);
+  section("fingerprint", a.fingerprint != b.fingerprint);
   return out;
 }
 

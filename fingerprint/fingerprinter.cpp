@@ -37,7 +37,18 @@ uint64_t hash_key(const std::string& key) { return XXH3_64bits(key.data(), key.s
 StatementAnalysis from_slow(SlowStatement&& slow, std::string_view text) {
   trim_edge_comments_in_place(slow.shape.normalized);
   return StatementAnalysis{std::make_shared<const StatementShape>(std::move(slow.shape)),
-                           std::string(text), std::move(slow.constants)};
+                           std::string(text), std::move(slow.constants), {}};
+}
+
+// A statement of several without tags of its own takes the whole text's:
+// a comment at the end of a multi-statement Query speaks for all of it.
+void inherit_comment(std::vector<StatementAnalysis>& statements, std::string_view whole,
+                     const SqlComment& whole_comment) {
+  for (auto& s : statements) {
+    if (s.comment.tags.empty() && !s.comment.ignore_all && s.text.size() != whole.size()) {
+      s.comment = whole_comment;
+    }
+  }
 }
 
 }  // namespace
@@ -64,9 +75,8 @@ struct Fingerprinter::Impl {
   }
 
   static StatementAnalysis hit(const StatementTokens& st, const ShapeEntry& entry) {
-    StatementAnalysis out{entry.shape, std::string(st.text), render_constants(st, entry)};
+    StatementAnalysis out{entry.shape, std::string(st.text), render_constants(st, entry), {}};
     std::string normalized = render_normalized(st, entry);
-    trim_edge_comments_in_place(normalized);
     if (normalized != entry.shape->normalized) {
       auto shape = std::make_shared<StatementShape>(*entry.shape);
       shape->normalized = std::move(normalized);
@@ -110,7 +120,6 @@ struct Fingerprinter::Impl {
     }
     // Prove the slots reproduce libpg_query's answer for this very statement.
     std::string normalized = render_normalized(st, entry);
-    trim_edge_comments_in_place(normalized);
     if (normalized != out.shape->normalized ||
         render_constants(st, entry) != out.constants) {
       entry.mode = EntryMode::SlowOnly;
@@ -149,13 +158,19 @@ std::vector<StatementAnalysis> Fingerprinter::analyze(std::string_view sql) {
   if (sql.find('\0') != std::string_view::npos || !lex_sql(sql, impl_->lexed)) {
     return analyze_uncached(sql);
   }
+  const LexedQuery& lexed = impl_->lexed;
   std::vector<StatementAnalysis> out;
-  out.reserve(impl_->lexed.statements.size());
-  for (const auto& s : impl_->lexed.statements) {
-    const StatementTokens st{sql.substr(s.begin, s.end - s.begin),
-                             std::span<const Token>(impl_->lexed.tokens).subspan(s.first_token, s.token_count),
-                             s.begin};
+  out.reserve(lexed.statements.size());
+  for (const auto& s : lexed.statements) {
+    const auto tokens = std::span<const Token>(lexed.tokens).subspan(s.first_token, s.token_count);
+    const StatementTokens st{sql.substr(s.begin, s.end - s.begin), tokens, s.begin};
     out.push_back(impl_->analyze_statement(st));
+    if (!lexed.comments.empty()) {
+      out.back().comment = sql_comment_from(st.text, comment_layout(lexed.comments, tokens, s.begin, s.end));
+    }
+  }
+  if (!lexed.comments.empty()) {
+    inherit_comment(out, sql, sql_comment_from(sql, comment_layout(lexed.comments, lexed.tokens, 0, sql.size())));
   }
   return out;
 }
@@ -171,7 +186,9 @@ std::vector<StatementAnalysis> Fingerprinter::analyze_uncached(std::string_view 
   for (const auto& [b, e] : split_statements_slow(sql)) {
     const auto text = sql.substr(b, e - b);
     out.push_back(from_slow(analyze_statement_slow(text), text));
+    out.back().comment = parse_sql_comment(text);
   }
+  inherit_comment(out, sql, parse_sql_comment(sql));
   return out;
 }
 

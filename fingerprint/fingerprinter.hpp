@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fingerprint/sqlcommenter.hpp"
 #include "fingerprint/statement_shape.hpp"
 
 namespace pgsleuth::fingerprint {
@@ -19,6 +20,9 @@ struct StatementAnalysis {
   // (string literals unquoted and unescaped, numbers as written), so they
   // compare equal to the same value returned by the server in text format.
   std::vector<std::string> constants;
+  // sqlcommenter tags and pgsleuth markers: this statement's own, else (for
+  // one statement of several) those at the edges of the whole text.
+  SqlComment comment;
 };
 
 struct CacheStats {

@@ -47,8 +47,12 @@ void append_value_key(const StatementTokens& st, const std::vector<uint32_t>& li
 
 std::string render_normalized(const StatementTokens& st, const ShapeEntry& entry) {
   std::string out;
-  out.reserve(st.text.size() + 4 * entry.slots.size());
-  size_t copied = 0;
+  if (st.tokens.empty()) return out;
+  // From the first token to the last: the comments before and after the
+  // statement are left out by construction.
+  size_t copied = st.tokens.front().begin - st.base;
+  const size_t end = st.tokens.back().end - st.base;
+  out.reserve(end - copied + 4 * entry.slots.size());
   for (const auto& slot : entry.slots) {
     const size_t begin = st.tokens[slot.first_token].begin - st.base;
     out.append(st.text, copied, begin - copied);
@@ -56,7 +60,7 @@ std::string render_normalized(const StatementTokens& st, const ShapeEntry& entry
     fmt::format_to(std::back_inserter(out), "{}", slot.number);
     copied = st.tokens[slot.last_token].end - st.base;
   }
-  out.append(st.text, copied);
+  out.append(st.text, copied, end - copied);
   return out;
 }
 

@@ -33,6 +33,8 @@ void build_shape_key(const StatementTokens& st, std::string& key);
 void append_value_key(const StatementTokens& st, const std::vector<uint32_t>& literals,
                       std::string& key);
 
+// The statement's normalized text: its own text from first to last token
+// (no edge comments), constants replaced by $n.
 std::string render_normalized(const StatementTokens& st, const ShapeEntry& entry);
 std::vector<std::string> render_constants(const StatementTokens& st, const ShapeEntry& entry);
 

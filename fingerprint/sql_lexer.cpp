@@ -41,9 +41,13 @@ class Lexer {
       if (is_sql_space(c)) {
         ++pos_;
       } else if (c == '-' && peek(1) == '-') {
+        const size_t begin = pos_;
         while (pos_ < s_.size() && s_[pos_] != '\n' && s_[pos_] != '\r') ++pos_;
+        out_.comments.push_back(CommentSpan{static_cast<uint32_t>(begin), static_cast<uint32_t>(pos_), false});
       } else if (c == '/' && peek(1) == '*') {
+        const size_t begin = pos_;
         if (!skip_block_comment()) return false;
+        out_.comments.push_back(CommentSpan{static_cast<uint32_t>(begin), static_cast<uint32_t>(pos_), true});
       } else if (c == ';') {
         if (paren_depth_ > 0) return false;  // CREATE RULE ... (a; b): leave to the parser
         finish_statement(stmt_begin, pos_, stmt_first);

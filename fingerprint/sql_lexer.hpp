@@ -44,12 +44,22 @@ struct LexedStatement {
   uint32_t token_count = 0;
 };
 
+// A comment, delimiters included: `--` to the end of its line, or a
+// (possibly nested) block comment.
+struct CommentSpan {
+  uint32_t begin = 0;
+  uint32_t end = 0;
+  bool block = false;
+};
+
 struct LexedQuery {
   std::vector<Token> tokens;
   std::vector<LexedStatement> statements;
+  std::vector<CommentSpan> comments;  // all of them, in order
   void clear() {
     tokens.clear();
     statements.clear();
+    comments.clear();
   }
 };
 

@@ -6,97 +6,6 @@
 namespace pgsleuth::fingerprint {
 namespace {
 
-struct Comment {
-  std::string_view body;  // without /* */ or --
-  bool block = false;
-  bool at_edge = false;   // only whitespace, ';' and other comments before or after it
-};
-
-bool is_space_or_semicolon(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == ';';
-}
-
-// Skips a quoted section starting at s[i] (the opening quote); returns the
-// index after it, or s.size() when unterminated.
-size_t skip_quoted(std::string_view s, size_t i, char quote, bool backslashes) {
-  for (++i; i < s.size(); ++i) {
-    if (backslashes && s[i] == '\\') {
-      ++i;
-    } else if (s[i] == quote) {
-      if (i + 1 < s.size() && s[i + 1] == quote) {
-        ++i;
-      } else {
-        return i + 1;
-      }
-    }
-  }
-  return s.size();
-}
-
-size_t skip_dollar_quoted(std::string_view s, size_t i) {
-  size_t j = i + 1;
-  while (j < s.size() && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_')) ++j;
-  if (j >= s.size() || s[j] != '$' || (j > i + 1 && std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
-    return i + 1;  // a $n parameter or a lone $
-  }
-  const std::string_view tag = s.substr(i, j + 1 - i);
-  const size_t close = s.find(tag, j + 1);
-  return close == std::string_view::npos ? s.size() : close + tag.size();
-}
-
-// Every comment of the statement, outside string literals and identifiers.
-std::vector<Comment> find_comments(std::string_view s) {
-  std::vector<Comment> out;
-  size_t last_code_end = 0;  // end of the last non-comment, non-space token
-  bool seen_code = false;
-  size_t i = 0;
-  while (i < s.size()) {
-    const char c = s[i];
-    if (c == '-' && i + 1 < s.size() && s[i + 1] == '-') {
-      const size_t end = std::min(s.find('\n', i), s.size());
-      out.push_back({s.substr(i + 2, end - i - 2), false, !seen_code});
-      i = end;
-    } else if (c == '/' && i + 1 < s.size() && s[i + 1] == '*') {
-      int depth = 0;
-      size_t j = i;
-      while (j < s.size()) {
-        if (s.compare(j, 2, "/*") == 0) {
-          ++depth;
-          j += 2;
-        } else if (s.compare(j, 2, "*/") == 0) {
-          j += 2;
-          if (--depth == 0) break;
-        } else {
-          ++j;
-        }
-      }
-      if (depth != 0) break;  // unterminated: malformed, ignored
-      out.push_back({s.substr(i + 2, j - i - 4), true, !seen_code});
-      i = j;
-    } else if (is_space_or_semicolon(c)) {
-      ++i;
-    } else {
-      seen_code = true;
-      if (c == '\'') {
-        const bool escapes = i > 0 && (s[i - 1] == 'e' || s[i - 1] == 'E');
-        i = skip_quoted(s, i, '\'', escapes);
-      } else if (c == '"') {
-        i = skip_quoted(s, i, '"', false);
-      } else if (c == '$') {
-        i = skip_dollar_quoted(s, i);
-      } else {
-        ++i;
-      }
-      last_code_end = i;
-    }
-  }
-  // Comments after the last code are trailing comments: at the edge too.
-  for (auto& comment : out) {
-    if (comment.body.data() >= s.data() + last_code_end) comment.at_edge = true;
-  }
-  return out;
-}
-
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') return (c | 0x20) - 'a' + 10;
@@ -219,14 +128,15 @@ std::optional<std::string> SqlComment::route() const {
   return std::nullopt;
 }
 
-SqlComment parse_sql_comment(std::string_view sql) {
+SqlComment sql_comment_from(std::string_view text, const CommentLayout& layout) {
   SqlComment out;
-  for (const auto& comment : find_comments(sql)) {
-    read_markers(comment.body, out);
-    if (!comment.block || !comment.at_edge || comment.body.find("pgsleuth:") != std::string_view::npos) {
-      continue;
-    }
-    auto tags = parse_tags(comment.body);
+  for (const auto& c : layout.comments) {
+    // Without its delimiters: /* */, or -- (a line comment runs to its end).
+    const std::string_view body = c.block ? text.substr(c.begin + 2, c.end - c.begin - 4)
+                                          : text.substr(c.begin + 2, c.end - c.begin - 2);
+    read_markers(body, out);
+    if (!c.block || !layout.at_edge(c) || body.find("pgsleuth:") != std::string_view::npos) continue;
+    auto tags = parse_tags(body);
     if (!tags) continue;
     for (auto& tag : *tags) {
       if (tag.first == "traceparent" && !out.traceparent) out.traceparent = parse_traceparent(tag.second);
@@ -235,5 +145,7 @@ SqlComment parse_sql_comment(std::string_view sql) {
   }
   return out;
 }
+
+SqlComment parse_sql_comment(std::string_view sql) { return sql_comment_from(sql, comment_layout(sql)); }
 
 }  // namespace pgsleuth::fingerprint

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "fingerprint/comment_layout.hpp"
+
 namespace pgsleuth::fingerprint {
 
 struct TraceParent {
@@ -30,8 +32,11 @@ struct SqlComment {
   std::optional<std::string> route() const;
 };
 
-// Looks at comments before or after the statement; a malformed comment is
-// ignored, never an error.
+// Looks at comments before or after the statement (tags, traceparent) and
+// at every comment (pgsleuth:ignore markers); a malformed comment is
+// ignored, never an error. Scans `sql` itself.
 SqlComment parse_sql_comment(std::string_view sql);
+// The same from a layout already known (the fingerprinter's one lexer pass).
+SqlComment sql_comment_from(std::string_view text, const CommentLayout& layout);
 
 }  // namespace pgsleuth::fingerprint

@@ -2,7 +2,6 @@
 
 #include "proxy/database_ddl.hpp"
 #include "proxy/wire/byte_reader.hpp"
-#include "proxy/wire/startup_packet.hpp"
 
 namespace pgsleuth::proxy {
 
@@ -15,17 +14,9 @@ void ConnectionObserver::Direction::on_message(const wire::Message& m) {
     owner_.tracker_.on_frontend(m, now);
     return;
   }
-  if (m.type == 'K' && !m.truncated()) {
-    // Kept so a client that vanishes mid-query can have its query cancelled.
-    BackendKey key;
-    key.packet.resize(8);
-    wire::put_u32(key.packet.data(), static_cast<uint32_t>(8 + m.body.size()));
-    wire::put_u32(key.packet.data() + 4, wire::kCancelRequestCode);
-    key.packet.append(m.body);
-    owner_.backend_key_ = std::move(key);
-  }
   owner_.greeting_.on_message(m);
   if (m.type == 'K') return;
+  owner_.note_server_message(m);
   owner_.tracker_.on_backend(m, now);
 }
 
@@ -48,6 +39,27 @@ void ConnectionObserver::note_client_message(const wire::Message& m) {
       client_synced_ = false;
       return;
     default:  // COPY data and Flush belong to the request around them
+      return;
+  }
+}
+
+void ConnectionObserver::note_server_message(const wire::Message& m) {
+  switch (m.type) {
+    case 'T':
+      rows_described_ = true;
+      return;
+    case 'D':
+      // In the simple protocol every result's rows follow its
+      // RowDescription (in the extended one the client may not have asked
+      // for it).
+      if (!rows_described_ && server_fault_.empty() && tracker_.answering_simple_query()) {
+        server_fault_ = "DataRow before RowDescription";
+      }
+      return;
+    case 'C': case 'E': case 'I': case 'Z':  // the result is over
+      rows_described_ = false;
+      return;
+    default:
       return;
   }
 }

@@ -4,7 +4,6 @@
 // stream stops making sense it stops watching (the bytes keep flowing and
 // the server decides what they mean).
 
-#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,10 +13,6 @@
 #include "proxy/wire/frame_decoder.hpp"
 
 namespace pgsleuth::proxy {
-
-struct BackendKey {
-  std::string packet;  // a complete CancelRequest packet for this backend
-};
 
 class ConnectionObserver {
  public:
@@ -34,7 +29,9 @@ class ConnectionObserver {
   // The server-to-client stream seen so far ends on a whole message.
   bool server_at_message_boundary() const { return backend_decoder_.at_message_boundary(); }
   char tx_status() const { return tracker_.tx_status(); }
-  const std::optional<BackendKey>& backend_key() const { return backend_key_; }
+  // The server broke the protocol in a way framing cannot see (rows
+  // nobody described); empty while it has not.
+  const std::string& server_fault() const { return server_fault_; }
   const ServerGreeting& greeting() const { return greeting_; }
   // The client-to-server stream so far ends on a whole message, and that
   // message closed its request (Query or Sync): no extended-protocol
@@ -58,15 +55,17 @@ class ConnectionObserver {
 
   void fail(const std::string& why);
   void note_client_message(const wire::Message& m);
+  void note_server_message(const wire::Message& m);
 
   StatementTracker tracker_;
   wire::FrameDecoder frontend_decoder_{wire::Direction::Frontend};
   wire::FrameDecoder backend_decoder_{wire::Direction::Backend};
   Direction frontend_{*this, true};
   Direction backend_{*this, false};
-  std::optional<BackendKey> backend_key_;
   ServerGreeting greeting_;
   bool client_synced_ = true;
+  bool rows_described_ = false;  // a RowDescription began the current result
+  std::string server_fault_;
   bool database_ddl_ = false;
   bool failed_ = false;
   std::string failure_;

@@ -1,7 +1,9 @@
 #pragma once
 // One I/O thread: its own io_context and EventLoop, the sessions it runs,
 // its queue of events to the analysis thread and its counters. Nothing in
-// here is shared with another I/O thread, so forwarding takes no lock.
+// here is shared with another I/O thread, so forwarding takes no lock; the
+// one exception, the clients' cancel keys, is locked only at login, logout
+// and cancel.
 
 #include <atomic>
 #include <cstdint>
@@ -14,6 +16,7 @@
 
 #include "events/spsc_ring.hpp"
 #include "events/statement_event.hpp"
+#include "proxy/cancel_keys.hpp"
 #include "proxy/event_loop.hpp"
 #include "proxy/upstream_pool.hpp"
 
@@ -44,8 +47,9 @@ struct alignas(64) IoThreadCounters {
 };
 
 struct IoThread {
-  IoThread(size_t queue_capacity, bool observe, UpstreamPoolOptions pool_options)
+  IoThread(size_t queue_capacity, bool observe, UpstreamPoolOptions pool_options, CancelKeys& keys)
       : events(observe ? std::make_unique<events::SpscRing<events::Event>>(queue_capacity) : nullptr),
+        cancel_keys(keys),
         pool(io, pool_options),
         loop(io) {}
 
@@ -60,6 +64,7 @@ struct IoThread {
   }
 
   std::unique_ptr<events::SpscRing<events::Event>> events;  // null: no analysis
+  CancelKeys& cancel_keys;  // every thread's (ProxyServer's)
   IoThreadCounters counters;
   std::unordered_map<uint64_t, std::weak_ptr<Session>> sessions;  // this thread's only
   std::thread thread;

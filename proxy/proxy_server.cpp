@@ -26,10 +26,12 @@ ProxyServer::ProxyServer(ProxyOptions options) : options_(std::move(options)) {
   // known can be handed on.
   pool.enabled = options_.reuse_servers && options_.observe;
   pool.idle_timeout = std::chrono::milliseconds(options_.server_idle_timeout_ms);
+  pool.lifetime = std::chrono::milliseconds(options_.server_lifetime_ms);
   for (uint32_t i = 0; i < n; ++i) {
     // The threads' shares add up to max_idle_servers exactly.
     pool.max_idle = options_.max_idle_servers / n + (i < options_.max_idle_servers % n ? 1 : 0);
-    threads_.push_back(std::make_unique<IoThread>(options_.event_queue_capacity, options_.observe, pool));
+    threads_.push_back(
+        std::make_unique<IoThread>(options_.event_queue_capacity, options_.observe, pool, cancel_keys_));
   }
   for (auto& t : threads_) {
     t->close_idle_servers_everywhere = [this] {
@@ -39,6 +41,7 @@ ProxyServer::ProxyServer(ProxyOptions options) : options_(std::move(options)) {
     };
   }
   session_options_.buffer_bytes = options_.buffer_bytes;
+  session_options_.login_timeout = std::chrono::milliseconds(options_.login_timeout_ms);
   upstream_.host = options_.upstream_host;
   upstream_.port = options_.upstream_port;
   upstream_.connect_timeout = std::chrono::milliseconds(options_.connect_timeout_ms);

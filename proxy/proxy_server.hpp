@@ -25,6 +25,7 @@ struct ProxyOptions {
   uint16_t upstream_port = 5432;
   uint32_t threads = 0;              // 0: half the cores, at least one
   uint32_t buffer_bytes = 64 * 1024;
+  uint32_t login_timeout_ms = 60'000;     // a client's startup packet must arrive within this
   uint32_t connect_timeout_ms = 5000;
   uint32_t max_connections = 10000;
   uint32_t event_queue_capacity = 65536;
@@ -32,6 +33,7 @@ struct ProxyOptions {
   bool reuse_servers = true;         // pool cleaned server connections (needs observe)
   uint32_t max_idle_servers = 20;    // over all threads
   uint32_t server_idle_timeout_ms = 30'000;
+  uint32_t server_lifetime_ms = 3'600'000;  // after its login; 0: never reused
 };
 
 struct ProxyCounters {
@@ -75,6 +77,7 @@ class ProxyServer {
   ProxyOptions options_;
   Upstream upstream_;
   SessionOptions session_options_;
+  CancelKeys cancel_keys_;  // before the threads that use it
   std::vector<std::unique_ptr<IoThread>> threads_;
   std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
   size_t next_thread_ = 0;

@@ -45,7 +45,6 @@ void ServerGreeting::on_message(const wire::Message& m) {
     }
     case 'K':
       if (m.truncated()) unusual_ = true;
-      backend_key_.assign(m.body);
       has_backend_key_ = true;
       return;
     case 'Z':
@@ -72,7 +71,7 @@ void ServerGreeting::set_parameter(std::string_view name, std::string_view value
   parameters_.emplace_back(name, value);
 }
 
-std::string ServerGreeting::replay() const {
+std::string ServerGreeting::replay(std::string_view backend_key) const {
   std::string out;
   append_message(out, 'R', std::string_view("\0\0\0\0", 4));
   std::string body;
@@ -83,7 +82,7 @@ std::string ServerGreeting::replay() const {
     body.push_back('\0');
     append_message(out, 'S', body);
   }
-  if (has_backend_key_) append_message(out, 'K', backend_key_);
+  if (has_backend_key_) append_message(out, 'K', backend_key);
   append_message(out, 'Z', "I");
   return out;
 }

@@ -1,8 +1,9 @@
 #pragma once
 // What the server told a client at startup (AuthenticationOk, the
-// ParameterStatus values, BackendKeyData), kept current as the session
-// changes parameters. A server connection handed to a later client is
-// introduced to it by replaying this, as if the server had just said it.
+// ParameterStatus values, whether it sent BackendKeyData), kept current as
+// the session changes parameters. A server connection handed to a later
+// client is introduced to it by replaying this, as if the server had just
+// said it.
 
 #include <string>
 #include <string_view>
@@ -24,13 +25,14 @@ class ServerGreeting {
   // another client with the same startup packet be given this connection:
   // the server would have let it in the same way.
   bool reusable() const { return ready_ && auth_ok_ && !challenged_ && !unusual_; }
-  // AuthenticationOk, ParameterStatus..., BackendKeyData (if the server
-  // sent one), ReadyForQuery(I).
-  std::string replay() const;
+  // AuthenticationOk, ParameterStatus..., BackendKeyData with
+  // `backend_key` as its body (if the server sent one), ReadyForQuery(I).
+  // The key is the backend's own, held by the session: what went past
+  // the greeting was the client's (server_stream.hpp).
+  std::string replay(std::string_view backend_key) const;
 
  private:
   std::vector<std::pair<std::string, std::string>> parameters_;
-  std::string backend_key_;  // BackendKeyData body
   bool has_backend_key_ = false;
   bool ready_ = false;       // the first ReadyForQuery has been seen
   bool auth_ok_ = false;

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "proxy/wire/byte_reader.hpp"
 #include "proxy/wire/error_response.hpp"
 #include "proxy/wire/messages.hpp"
 
@@ -22,6 +23,7 @@ Session::Session(IoThread& thread, tcp::socket client, const Upstream& upstream,
       timer_(thread.io),
       upstream_target_(upstream),
       id_(id),
+      login_timeout_(options.login_timeout),
       to_server_{client_end_, upstream_end_, std::vector<char>(options.buffer_bytes), true},
       to_client_{upstream_end_, client_end_, std::vector<char>(options.buffer_bytes), false} {
   error_code ec;
@@ -41,6 +43,7 @@ Session::~Session() {
 
 void Session::start() {
   thread_.sessions[id_] = weak_from_this();
+  arm_login_deadline();
   read_startup();
 }
 
@@ -53,6 +56,7 @@ void Session::observe(bool from_client, size_t n, events::SteadyTime now) {
     }
   } else {
     observer_->server_bytes({to_client_.buf.data(), n}, now);
+    if (!observer_->server_fault().empty()) server_broke(observer_->server_fault());
   }
   if (!observer_->active()) {
     IoThreadCounters::add(thread_.counters.observer_failures);
@@ -61,19 +65,49 @@ void Session::observe(bool from_client, size_t n, events::SteadyTime now) {
   }
 }
 
+void Session::server_broke(const std::string& why) {
+  if (!server_fault_.empty()) return;
+  server_fault_ = why;
+  spdlog::warn("connection {} from {}: upstream {} broke the protocol ({}); closing", id_, client_addr_,
+               upstream_target_.name(), why);
+}
+
+// The server's BackendKeyData has gone to the client, with the client's
+// own secret in it: a cancel with that key reaches this backend for as long
+// as this client holds it, and never after.
+void Session::on_backend_key() {
+  const std::string& backend = server_stream_->backend_key();
+  const std::string& client = server_stream_->client_key();
+  backend_cancel_ = wire::make_cancel_request(backend);
+  thread_.cancel_keys.remove(cancel_ticket_);
+  cancel_ticket_ = {};
+  // Passed unchanged (no reuse, so no later client): the server's own key
+  // reaches it.
+  if (client == backend) return;
+  uint32_t pid = *wire::ByteReader(backend).u32();
+  cancel_ticket_ = thread_.cancel_keys.add(pid, client.substr(4), backend_cancel_);
+}
+
 void Session::drain(bool force) {
   draining_ = true;
   if (force) {
     fail_to_client("57P01", "terminating connection: pgsleuth is shutting down");
     return close("shutdown");
   }
-  maybe_finish_drain();
+  end_if_due();
 }
 
-void Session::maybe_finish_drain() {
-  // Bytes still on their way (the end of a result to a slow client, say)
-  // are part of the answer: wait for them.
-  if (!draining_ || closed_ || to_client_.write_pending() || to_server_.write_pending()) return;
+// A session that waits for its bytes to be out (a server that broke the
+// protocol, a shutdown) ends once they are: the end of a result on its way
+// to a slow client, say, is part of the answer.
+void Session::end_if_due() {
+  if (closed_ || to_client_.write_pending()) return;
+  if (!server_fault_.empty()) {
+    fail_to_client("08P01", "pgsleuth: upstream " + upstream_target_.name() +
+                                " broke the PostgreSQL protocol: " + server_fault_);
+    return close("the server broke the protocol");
+  }
+  if (!draining_ || to_server_.write_pending()) return;
   // Only a connection with nothing in flight and no open transaction can
   // be closed without the application losing work.
   if (observer_ && observer_->active() && !observer_->busy() && observer_->tx_status() == 'I') {
@@ -87,7 +121,7 @@ void Session::fail_to_client(std::string_view sqlstate, const std::string& messa
   // when all forwarded bytes are written and they ended on a message
   // boundary (unknown without an observer, so then not at all).
   if (closed_ || client_done_ || to_client_.write_pending()) return;
-  if (forwarding_ && !(observer_ && observer_->active() && observer_->server_at_message_boundary())) return;
+  if (forwarding_ && !(server_stream_ && server_stream_->at_message_boundary())) return;
   int fd = client_end_.fd >= 0 ? client_end_.fd : client_.native_handle();
   std::string err = wire::make_error_response("FATAL", sqlstate, message);
   // Best effort and tiny: the socket's send buffer takes it at once.
@@ -126,6 +160,8 @@ void Session::close_end(SocketEnd& end) {
 void Session::end_client_side() {
   if (client_done_) return;
   client_done_ = true;
+  thread_.cancel_keys.remove(cancel_ticket_);
+  cancel_ticket_ = {};
   error_code ec;
   close_end(client_end_);
   client_.close(ec);

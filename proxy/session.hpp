@@ -4,7 +4,8 @@
 // Asio for the thread's EventLoop, which forwards bytes as they arrive,
 // one buffer in flight per direction. That is also the backpressure: a
 // side that stops reading stops the other side's reads. Observation
-// happens after each write is started.
+// happens after each write is started; only the server's message headers
+// are looked at before (server_stream.hpp).
 
 #include <atomic>
 #include <chrono>
@@ -17,16 +18,23 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "proxy/cancel_keys.hpp"
 #include "proxy/connection_observer.hpp"
 #include "proxy/event_loop.hpp"
 #include "proxy/io_thread.hpp"
 #include "proxy/server_reset.hpp"
+#include "proxy/server_stream.hpp"
 #include "proxy/upstream.hpp"
+#include "proxy/wire/startup_packet.hpp"
 
 namespace pgsleuth::proxy {
 
 struct SessionOptions {
   size_t buffer_bytes = 64 * 1024;
+  // A client silent this long after connecting, or still short of its
+  // startup packet (its SSLRequest answered or not), is closed: like
+  // PostgreSQL's authentication_timeout, so an idle socket holds no slot.
+  std::chrono::milliseconds login_timeout{60000};
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -42,9 +50,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   // Startup phase (session_startup.cpp).
+  void arm_login_deadline();
   void read_startup();
   void on_startup_packet();
   void answer_encryption_request(const char* what, bool& answered);
+  void forward_cancel(const wire::CancelRequest& request);
   void begin_session();
   void connect_upstream();
   void on_upstream_connected();
@@ -81,8 +91,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void flush(Flow& f);
   void update_interest();
   void on_read_end(Flow& f, int err);
-  void maybe_finish_drain();
+  void end_if_due();
   void observe(bool from_client, size_t n, events::SteadyTime now);
+  // Server bytes before they go to the client: how many may go.
+  size_t pass_server_bytes(char* data, size_t n);
+  void on_backend_key();
+  void server_broke(const std::string& why);
   void close_end(SocketEnd& end);
 
   void fail_to_client(std::string_view sqlstate, const std::string& message);
@@ -99,6 +113,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<Session> keep_alive_;  // while the EventLoop has its sockets
   const Upstream& upstream_target_;
   uint64_t id_;
+  std::chrono::milliseconds login_timeout_;
   std::string client_addr_;
 
   Flow to_server_;
@@ -113,6 +128,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   events::ConnectionInfoPtr info_;
   std::optional<ConnectionObserver> observer_;
+  std::optional<ServerStream> server_stream_;  // with the observer
+  std::string backend_cancel_;        // CancelRequest with the backend's own key
+  CancelKeys::Ticket cancel_ticket_;  // the client's key, while it has one
+  std::string server_fault_;          // the server broke the protocol: closing
   bool forwarding_ = false;  // server bytes may be on their way to the client
   bool draining_ = false;
   bool client_done_ = false;

@@ -87,6 +87,10 @@ void Session::read_from(Flow& f) {
 void Session::forward(Flow& f, size_t n) {
   if (reset_) return on_reset_answer(n);
   if (f.from_client && is_terminate(f.buf, n) && keep_upstream()) return;
+  if (!f.from_client && server_stream_) {
+    n = pass_server_bytes(f.buf.data(), n);
+    if (n == 0) return end_if_due();
+  }
   auto now = events::SteadyTime::clock::now();
   IoThreadCounters::add(f.from_client ? thread_.counters.bytes_from_clients : thread_.counters.bytes_from_servers, n);
   ssize_t written = ::send(f.to.fd, f.buf.data(), n, MSG_NOSIGNAL);
@@ -97,7 +101,7 @@ void Session::forward(Flow& f, size_t n) {
     written = 0;
   }
   observe(f.from_client, n, now);
-  if (static_cast<size_t>(written) == n) return maybe_finish_drain();
+  if (static_cast<size_t>(written) == n) return end_if_due();
   f.unsent_at = static_cast<size_t>(written);
   f.unsent_end = n;
   update_interest();
@@ -113,7 +117,14 @@ void Session::flush(Flow& f) {
   if (f.unsent_at < f.unsent_end) return;
   f.unsent_at = f.unsent_end = 0;
   update_interest();
-  maybe_finish_drain();
+  end_if_due();
+}
+
+size_t Session::pass_server_bytes(char* data, size_t n) {
+  size_t ok = server_stream_->pass(data, n);
+  if (server_stream_->take_new_key()) on_backend_key();
+  if (ok < n) server_broke(server_stream_->error());
+  return ok;
 }
 
 // Reading a side stops while its bytes wait for the other side; writing
@@ -138,11 +149,15 @@ void Session::on_read_end(Flow& f, int err) {
     if (err == 0 && keep_upstream()) return;
     // A client gone while its query runs would leave the backend busy
     // until the query ends: cancel it, as the server cannot notice.
-    if (observer_ && observer_->busy() && observer_->backend_key()) {
-      send_cancel_request(thread_.io, upstream_target_, observer_->backend_key()->packet);
+    if (observer_ && observer_->busy() && !backend_cancel_.empty()) {
+      send_cancel_request(thread_.io, upstream_target_, backend_cancel_);
     }
     return close(err == 0 ? "client closed" : std::string("client: ") + std::strerror(err));
   }
+  // The client gets what the server sent, then the end of the connection,
+  // as it would from the server itself; half a message is the server's
+  // fault worth a line.
+  if (server_stream_ && !server_stream_->at_message_boundary()) server_broke("closed in the middle of a message");
   close(err == 0 ? "upstream closed" : std::string("upstream: ") + std::strerror(err));
 }
 

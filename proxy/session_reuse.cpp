@@ -34,6 +34,8 @@ bool Session::reuse_idle_upstream() {
   upstream_ = std::move(idle->socket);
   upstream_opened_ = idle->opened;
   greeting_ = std::move(idle->greeting);
+  // As if the server said it: this client is given a key of its own.
+  pass_server_bytes(greeting_.data(), greeting_.size());
   observer_->server_bytes(greeting_, events::SteadyTime::clock::now());
   asio::async_write(client_, asio::buffer(greeting_), [self = shared_from_this()](error_code ec, size_t) {
     std::string().swap(self->greeting_);
@@ -47,7 +49,7 @@ bool Session::reuse_idle_upstream() {
 // Returns false when the server connection cannot be kept: then the
 // caller goes on as for any other close.
 bool Session::keep_upstream() {
-  if (closed_ || draining_ || !forwarding_ || !thread_.pool.enabled()) return false;
+  if (closed_ || draining_ || !forwarding_ || !thread_.pool.enabled() || !server_fault_.empty()) return false;
   // Only a connection whose whole state is known to be at rest: nothing
   // asked and unanswered, no transaction, no half-sent message either way,
   // and a server that let the client in without a password.
@@ -101,8 +103,8 @@ void Session::on_reset_answer(size_t n) {
     ::close(fd);
     return close("server connection not kept: " + ec.message());
   }
-  thread_.pool.put(IdleServer{std::move(socket), std::move(startup_packet_), reset_->greeting().replay(),
-                              upstream_opened_, {}},
+  thread_.pool.put(IdleServer{std::move(socket), std::move(startup_packet_),
+                              reset_->greeting().replay(server_stream_->backend_key()), upstream_opened_, {}},
                    pool_generation_);
   close("client closed; server connection kept");
 }

@@ -24,6 +24,16 @@ bool is_replication(std::string_view value) {
 
 }  // namespace
 
+void Session::arm_login_deadline() {
+  timer_.expires_after(login_timeout_);
+  timer_.async_wait([self = shared_from_this()](error_code ec) {
+    if (ec) return;  // the startup packet came (connect_upstream re-arms the timer)
+    spdlog::warn("connection {} from {}: no startup packet within {} ms; closing", self->id_, self->client_addr_,
+                 self->login_timeout_.count());
+    self->close("login timeout");
+  });
+}
+
 void Session::read_startup() {
   startup_packet_.resize(4);
   asio::async_read(client_, asio::buffer(startup_packet_), [self = shared_from_this()](error_code ec, size_t) {
@@ -73,16 +83,14 @@ void Session::on_startup_packet() {
   if (std::holds_alternative<wire::GssEncRequest>(packet)) {
     return answer_encryption_request("GSSENCRequest", gss_answered_);
   }
-  if (std::holds_alternative<wire::CancelRequest>(packet)) {
-    send_cancel_request(thread_.io, upstream_target_, startup_packet_);
-    return close("cancel request forwarded");
-  }
+  if (auto* cancel = std::get_if<wire::CancelRequest>(&packet)) return forward_cancel(*cancel);
   if (auto* err = std::get_if<wire::StartupError>(&packet)) {
     spdlog::warn("connection {} from {}: {}; closing", id_, client_addr_, err->reason);
     fail_to_client("08P01", "pgsleuth: " + err->reason);
     return close("bad startup packet");
   }
   const auto& startup = std::get<wire::StartupMessage>(packet);
+  timer_.cancel();  // the login deadline: the client has spoken
   auto info = std::make_shared<events::ConnectionInfo>();
   info->connection_id = id_;
   info->user = startup.get("user");
@@ -94,9 +102,22 @@ void Session::on_startup_packet() {
   info_ = std::move(info);
   if (thread_.events && !is_replication(startup.get("replication"))) {
     observer_.emplace(info_, [this](events::StatementEvent&& ev) { thread_.publish(std::move(ev)); });
+    // A server connection that may go to a later client must not give
+    // this one its key (cancel_keys.hpp).
+    server_stream_.emplace(thread_.pool.enabled() ? &CancelKeys::random_secret : ServerStream::NewSecret{});
   }
   thread_.publish(events::ConnectionOpened{info_});
   if (!reuse_idle_upstream()) connect_upstream();
+}
+
+// A key pgsleuth gave a client is sent as its backend's own while that
+// client holds the backend. Any other goes as it came: the server knows
+// only its own keys, and pgsleuth shows a backend's own key only to a
+// client whose backend no later client gets.
+void Session::forward_cancel(const wire::CancelRequest& request) {
+  auto backend = thread_.cancel_keys.find(request.backend_pid, request.key);
+  send_cancel_request(thread_.io, upstream_target_, backend ? std::move(*backend) : startup_packet_);
+  close(backend ? "cancel request forwarded to its backend" : "cancel request passed on as sent");
 }
 
 void Session::connect_upstream() {

@@ -2,40 +2,30 @@
 
 #include <algorithm>
 #include <cassert>
-#include <cctype>
 #include <chrono>
 
 #include <xxhash.h>
 
 #include "events/value_hash.hpp"
+#include "proxy/sql_words.hpp"
 
 namespace pgsleuth::proxy {
 namespace {
 
-bool starts_with_word(std::string_view s, std::string_view word) {
-  if (s.size() < word.size()) return false;
-  for (size_t i = 0; i < word.size(); ++i) {
-    if (std::toupper(static_cast<unsigned char>(s[i])) != word[i]) return false;
-  }
-  return s.size() == word.size() || !std::isalnum(static_cast<unsigned char>(s[word.size()]));
-}
-
-std::string_view skip_space(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  return s;
-}
-
 // The transaction status a completed command leaves behind, as far as its
-// tag tells; ReadyForQuery corrects it when it arrives.
-char status_after(char before, std::string_view tag, std::string_view sql) {
+// tag tells; ReadyForQuery corrects it when it arrives. `index`: which
+// statement of `sql` completed.
+char status_after(char before, std::string_view tag, std::string_view sql, uint32_t index) {
   if (tag == "BEGIN" || tag == "START TRANSACTION") return 'T';
   if (tag == "COMMIT" || tag == "PREPARE TRANSACTION") return 'I';
   if (tag == "ROLLBACK") {
     // ROLLBACK TO SAVEPOINT has the same tag but stays in the block.
-    std::string head(sql.substr(0, 64));
-    for (char& c : head) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    for (char& c : head) if (std::isspace(static_cast<unsigned char>(c))) c = ' ';
-    if (head.find(" TO ") != std::string::npos) return before == 'E' ? 'T' : before;
+    SqlWords words(sql);
+    words.skip_statements(index);
+    if (words.take("ROLLBACK") || words.take("ABORT")) {
+      if (!words.take("WORK")) words.take("TRANSACTION");
+      if (words.take("TO")) return before == 'E' ? 'T' : before;
+    }
     return 'I';
   }
   return before;
@@ -231,7 +221,7 @@ void StatementTracker::complete_head(std::string_view tag, std::string_view sqls
   ev.sqlstate = sqlstate;
   ev.tx_before = tx_;
   if (sqlstate.empty()) {
-    tx_ = status_after(tx_, tag, *ev.sql);
+    tx_ = status_after(tx_, tag, *ev.sql, head.statement_index);
   } else if (tx_ == 'T') {
     tx_ = 'E';
   }
@@ -249,13 +239,13 @@ void StatementTracker::on_command_complete(const wire::Message& m, SteadyTime no
   Pending::Kind kind = pending_.front().kind;
   if (kind != Pending::Kind::SimpleQuery && kind != Pending::Kind::Execute) return;
   if (tag && (*tag == "DEALLOCATE" || *tag == "DEALLOCATE ALL" || *tag == "DISCARD ALL")) {
-    forget_statements(*tag, *pending_.front().sql);
+    forget_statements(*tag, *pending_.front().sql, pending_.front().statement_index);
   }
   complete_head(tag.value_or(""), "", now);
   if (kind == Pending::Kind::Execute) pending_.pop_front();
 }
 
-void StatementTracker::forget_statements(std::string_view tag, const std::string& sql) {
+void StatementTracker::forget_statements(std::string_view tag, const std::string& sql, uint32_t index) {
   if (tag != "DEALLOCATE") {
     statements_.clear();
     statement_bytes_ = 0;
@@ -266,14 +256,13 @@ void StatementTracker::forget_statements(std::string_view tag, const std::string
     return;
   }
   // DEALLOCATE [PREPARE] name
-  std::string_view s = skip_space(sql);
-  if (starts_with_word(s, "DEALLOCATE")) s = skip_space(s.substr(10));
-  if (starts_with_word(s, "PREPARE")) s = skip_space(s.substr(7));
-  size_t end = 0;
-  while (end < s.size() && (std::isalnum(static_cast<unsigned char>(s[end])) || s[end] == '_')) ++end;
-  std::string name(s.substr(0, end));
-  std::transform(name.begin(), name.end(), name.begin(), ::tolower);
-  auto it = statements_.find(name);
+  SqlWords words(sql);
+  words.skip_statements(index);
+  if (!words.take("DEALLOCATE")) return;
+  words.take("PREPARE");
+  const auto name = words.identifier();
+  if (!name) return;
+  auto it = statements_.find(*name);
   if (it != statements_.end()) {
     statement_bytes_ -= it->second->size();
     statements_.erase(it);

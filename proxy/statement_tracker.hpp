@@ -37,6 +37,10 @@ class StatementTracker {
   // to requests, so the owner stops analysing (forwarding is unaffected).
   bool overflowed() const { return overflowed_; }
   char tx_status() const { return tx_; }
+  // The server is answering a simple Query.
+  bool answering_simple_query() const {
+    return !pending_.empty() && pending_.front().kind == Pending::Kind::SimpleQuery;
+  }
 
   // Bounds on per-connection state.
   // With kMaxParams x kMaxParamBytes per request: at most 16 MB a connection.
@@ -87,7 +91,7 @@ class StatementTracker {
   void finish_abandoned(Portal& portal);
   void finish_all_abandoned();
   events::StatementEvent make_event(const events::SqlText& sql, Progress&& progress, SteadyTime completed);
-  void forget_statements(std::string_view tag, const std::string& sql);
+  void forget_statements(std::string_view tag, const std::string& sql, uint32_t index);
   void remember_statement(std::string_view name, std::string_view query);
   void push(Pending&& p);
   void emit_held();

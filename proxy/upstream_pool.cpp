@@ -72,10 +72,15 @@ void UpstreamPool::close_idle(bool for_good) {
 }
 
 void UpstreamPool::sweep() {
-  auto cutoff = Clock::now() - options_.idle_timeout;
-  while (!idle_.empty() && idle_.front().since <= cutoff) {
-    terminate(idle_.front());
-    idle_.pop_front();
+  auto now = Clock::now();
+  // A few dozen at most: oldest parked first, but not oldest logged in.
+  for (auto it = idle_.begin(); it != idle_.end();) {
+    if (!expired(*it, now)) {
+      ++it;
+      continue;
+    }
+    terminate(*it);
+    it = idle_.erase(it);
   }
   count();
 }
@@ -83,7 +88,9 @@ void UpstreamPool::sweep() {
 void UpstreamPool::arm_sweep() {
   if (sweep_armed_ || idle_.empty()) return;
   sweep_armed_ = true;
-  auto next = std::max(idle_.front().since + options_.idle_timeout, Clock::now() + std::chrono::milliseconds(10));
+  auto next = Clock::time_point::max();
+  for (const auto& s : idle_) next = std::min({next, s.since + options_.idle_timeout, s.opened + options_.lifetime});
+  next = std::max(next, Clock::now() + std::chrono::milliseconds(10));
   sweep_timer_.expires_at(next);
   sweep_timer_.async_wait([this, token = ++sweep_token_](error_code ec) {
     if (ec || token != sweep_token_) return;  // cancelled; close_idle reset the state

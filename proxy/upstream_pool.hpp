@@ -25,7 +25,8 @@ struct UpstreamPoolOptions {
   size_t max_idle = 20;  // on this thread
   std::chrono::milliseconds idle_timeout{30'000};
   // A login the server granted once is not vouched for forever: pg_hba.conf
-  // or the role may have changed since (pgbouncer's server_lifetime).
+  // or the role may have changed since (pgbouncer's server_lifetime). An
+  // idle connection this old after its login is closed, not given.
   std::chrono::milliseconds lifetime{3'600'000};
 };
 
@@ -42,7 +43,9 @@ class UpstreamPool {
   UpstreamPool(boost::asio::io_context& io, UpstreamPoolOptions options);
   ~UpstreamPool();
 
-  bool enabled() const { return options_.enabled && options_.max_idle > 0 && !closed_; }
+  bool enabled() const {
+    return options_.enabled && options_.max_idle > 0 && options_.lifetime.count() > 0 && !closed_;
+  }
   // Changes whenever every idle connection is closed: a connection whose
   // cleaning began before that must not be parked after it.
   uint64_t generation() const { return generation_; }
@@ -59,8 +62,12 @@ class UpstreamPool {
   size_t idle() const { return idle_count_.load(std::memory_order_relaxed); }
 
  private:
+  // Closes what is past its idle timeout or its lifetime.
   void sweep();
   void arm_sweep();
+  bool expired(const IdleServer& s, std::chrono::steady_clock::time_point now) const {
+    return s.since + options_.idle_timeout <= now || s.opened + options_.lifetime <= now;
+  }
   static void terminate(IdleServer& server);
   void count() { idle_count_.store(idle_.size(), std::memory_order_relaxed); }
 

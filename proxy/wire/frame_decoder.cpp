@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include <fmt/format.h>
-
 #include "proxy/wire/byte_reader.hpp"
 
 namespace pgsleuth::wire {
@@ -13,13 +11,8 @@ FrameDecoder::FrameDecoder(Direction direction)
 
 bool FrameDecoder::start_message(char type, uint32_t length) {
   const MessageRule& rule = table_[static_cast<uint8_t>(type)];
-  const char* side = direction_ == Direction::Frontend ? "frontend" : "backend";
-  if (!rule.known) {
-    error_ = fmt::format("unknown {} message type 0x{:02x}", side, static_cast<uint8_t>(type));
-    return false;
-  }
-  if (length < 4 || length > rule.max_length) {
-    error_ = fmt::format("{} message '{}' has invalid length {}", side, type, length);
+  if (!header_ok(rule, length)) {
+    error_ = header_error(direction_, type, length);
     return false;
   }
   type_ = type;

@@ -1,5 +1,7 @@
 #include "proxy/wire/message_table.hpp"
 
+#include <fmt/format.h>
+
 #include "events/statement_event.hpp"
 
 namespace pgsleuth::wire {
@@ -82,6 +84,14 @@ const MessageTable& message_table(Direction direction) {
   static const MessageTable frontend = build(kFrontend);
   static const MessageTable backend = build(kBackend);
   return direction == Direction::Frontend ? frontend : backend;
+}
+
+std::string header_error(Direction direction, char type, uint32_t length) {
+  const char* side = direction == Direction::Frontend ? "frontend" : "backend";
+  if (!message_table(direction)[static_cast<uint8_t>(type)].known) {
+    return fmt::format("unknown {} message type 0x{:02x}", side, static_cast<uint8_t>(type));
+  }
+  return fmt::format("{} message '{}' has invalid length {}", side, type, length);
 }
 
 }  // namespace pgsleuth::wire

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 
 namespace pgsleuth::wire {
 
@@ -19,6 +20,14 @@ struct MessageRule {
 using MessageTable = std::array<MessageRule, 256>;
 
 const MessageTable& message_table(Direction direction);
+
+// A header is well-formed when its type is one the direction sends and its
+// length lies within that type's bounds.
+inline bool header_ok(const MessageRule& rule, uint32_t length) {
+  return rule.known && length >= 4 && length <= rule.max_length;
+}
+// Why a header header_ok() refused is wrong, for a person.
+std::string header_error(Direction direction, char type, uint32_t length);
 
 // PostgreSQL refuses messages over 1 GB (PQ_LARGE_MESSAGE_LIMIT - 1).
 inline constexpr uint32_t kMaxMessageLength = 0x3fffffff;

@@ -59,4 +59,12 @@ StartupPacket parse_startup_packet(std::string_view packet) {
   return msg;
 }
 
+std::string make_cancel_request(std::string_view backend_key_data) {
+  std::string packet(8, '\0');
+  put_u32(packet.data(), static_cast<uint32_t>(8 + backend_key_data.size()));
+  put_u32(packet.data() + 4, kCancelRequestCode);
+  packet.append(backend_key_data);
+  return packet;
+}
+
 }  // namespace pgsleuth::wire

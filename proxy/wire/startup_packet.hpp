@@ -42,6 +42,9 @@ using StartupPacket =
 // `packet` is the whole packet including its 4-byte length.
 StartupPacket parse_startup_packet(std::string_view packet);
 
+// The CancelRequest for a BackendKeyData body (process id, then secret).
+std::string make_cancel_request(std::string_view backend_key_data);
+
 // Validates the leading length field: the packet size to read, or 0 when the
 // length is out of range.
 uint32_t startup_packet_length(std::string_view first4);

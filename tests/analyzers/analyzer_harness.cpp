@@ -75,16 +75,16 @@ events::ConnectionInfoPtr make_conn(uint64_t id, std::string client_addr) {
 Stmt::Stmt(ShapePtr shape, events::ConnectionInfoPtr conn) {
   s_.sql = shape->normalized;
   s_.shape = std::move(shape);
-  s_.conn = std::move(conn);
-  s_.command_tag = "SELECT 1";
+  s_.event.conn = std::move(conn);
+  s_.event.command_tag = "SELECT 1";
 }
 
 Stmt& Stmt::at(SteadyTime started, std::chrono::microseconds duration) {
-  s_.started = started;
-  s_.completed = started + duration;
-  s_.completed_wall = WallTime{} + std::chrono::hours(24 * 365 * 54) +
+  s_.event.started = started;
+  s_.event.completed = started + duration;
+  s_.event.completed_wall = WallTime{} + std::chrono::hours(24 * 365 * 54) +
                       std::chrono::duration_cast<WallTime::duration>(
-                          s_.completed.time_since_epoch());
+                          s_.event.completed.time_since_epoch());
   return *this;
 }
 
@@ -109,26 +109,26 @@ Stmt& Stmt::trace(std::string trace_id, std::optional<std::string> route) {
 }
 
 Stmt& Stmt::tx(char before, char after) {
-  s_.tx_before = before;
-  s_.tx_after = after;
+  s_.event.tx_before = before;
+  s_.event.tx_after = after;
   return *this;
 }
 
 Stmt& Stmt::returns(uint64_t rows, const std::vector<std::string>& cells) {
-  s_.rows = rows;
-  s_.bytes = rows * 16;
-  for (const auto& c : cells) s_.cell_hashes.push_back(events::value_hash(c));
+  s_.event.rows = rows;
+  s_.event.bytes = rows * 16;
+  for (const auto& c : cells) s_.event.cell_hashes.push_back(events::value_hash(c));
   return *this;
 }
 
 Stmt& Stmt::result_hash(uint64_t hash) {
-  s_.result_hash = hash;
+  s_.event.result_hash = hash;
   return *this;
 }
 
 Stmt& Stmt::failed(std::string sqlstate) {
-  s_.sqlstate = std::move(sqlstate);
-  s_.command_tag.clear();
+  s_.event.sqlstate = std::move(sqlstate);
+  s_.event.command_tag.clear();
   return *this;
 }
 

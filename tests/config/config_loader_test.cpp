@@ -39,8 +39,8 @@ TEST(ConfigLoader, ExampleFileDocumentsEveryKey) {
   while (std::getline(in, line)) {
     if (!line.empty() && line[0] != '#' && line[0] != '[' && line.find(" = ") != std::string::npos) ++keys;
   }
-  // 12 proxy + 3 output + 6 window + 6 thresholds + 3 churn + 3 suppress + 1 fingerprint + 3 admin + 2 log.
-  EXPECT_EQ(keys, 39);
+  // 13 proxy + 3 output + 6 window + 6 thresholds + 3 churn + 3 suppress + 1 fingerprint + 3 admin + 2 log.
+  EXPECT_EQ(keys, 41);
 }
 
 TEST(ConfigLoader, ReadsEveryKey) {
@@ -51,9 +51,11 @@ upstream = "[::1]:5433"
 threads = 3
 buffer_bytes = 8192
 connect_timeout_ms = 200
+login_timeout_ms = 1500
 shutdown_grace_ms = 0
 max_connections = 50
 event_queue_capacity = 1024
+server_lifetime_ms = 1500
 [output]
 findings = "/tmp/f.jsonl"
 request_summaries = true
@@ -100,9 +102,11 @@ format = "json"
   EXPECT_EQ(c.proxy.threads, 3u);
   EXPECT_EQ(c.proxy.buffer_bytes, 8192u);
   EXPECT_EQ(c.proxy.connect_timeout_ms, 200u);
+  EXPECT_EQ(c.proxy.login_timeout_ms, 1500u);
   EXPECT_EQ(c.proxy.shutdown_grace_ms, 0u);
   EXPECT_EQ(c.proxy.max_connections, 50u);
   EXPECT_EQ(c.proxy.event_queue_capacity, 1024u);
+  EXPECT_EQ(c.proxy.server_lifetime_ms, 1500u);
   EXPECT_EQ(c.output.findings, "/tmp/f.jsonl");
   EXPECT_TRUE(c.output.request_summaries);
   EXPECT_EQ(c.output.max_repeats_per_minute, 0u);
@@ -234,6 +238,28 @@ TEST(ConfigLoader, ReloadReadsTheSameFileAgain) {
   // A broken file on reload throws; the caller keeps `second`.
   std::ofstream(file.path(), std::ios::trunc) << "[n_plus_one]\nmin_repeats = 0\n";
   EXPECT_THROW(load_config_file(first.config_path), ConfigError);
+}
+
+}  // namespace
+}  // namespace pgsleuth::config
+
+#include "config/restart_only.hpp"
+
+namespace pgsleuth::config {
+namespace {
+
+TEST(RestartOnly, NamesChangedKeysThatAReloadCannotApplyAndNotThresholds) {
+  Config running;
+  Config next = running;
+  next.analysis.n_plus_one.min_repeats = 9;
+  next.output.request_summaries = true;
+  EXPECT_TRUE(restart_only_changes(running, next).empty());
+  next.proxy.upstream = "db:5433";
+  next.proxy.server_lifetime_ms = 5;
+  next.admin.listen = "127.0.0.1:9000";
+  next.output.findings = "/tmp/f.jsonl";
+  EXPECT_EQ(restart_only_changes(running, next),
+            (std::vector<std::string>{"proxy.upstream", "proxy.server_lifetime_ms", "output.findings", "admin.listen"}));
 }
 
 }  // namespace

@@ -52,22 +52,29 @@ inline ::testing::AssertionResult proxy_serving(ProxyProcess& proxy) {
   return ::testing::AssertionSuccess();
 }
 
+// A test suite's proxy, started once: null (and the suite failed) when it
+// does not start.
+inline std::unique_ptr<ProxyProcess> start_suite_proxy(uint16_t upstream_port) {
+  try {
+    return start_proxy_to(upstream_port);
+  } catch (const std::exception& error) {
+    ADD_FAILURE() << error.what();
+    return nullptr;
+  }
+}
+// Stops it at the end of the suite; it must exit 0.
+inline void stop_suite_proxy(std::unique_ptr<ProxyProcess>& proxy) {
+  if (proxy) {
+    EXPECT_EQ(proxy->stop(), 0) << proxy->stderr_text();
+  }
+  proxy.reset();
+}
+
 // A test suite with one proxy in front of the binary's cluster, started once.
 class ProxiedTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    try {
-      proxy_ = start_proxy_to(pg().port());
-    } catch (const std::exception& error) {
-      ADD_FAILURE() << error.what();
-    }
-  }
-  static void TearDownTestSuite() {
-    if (proxy_) {
-      EXPECT_EQ(proxy_->stop(), 0) << proxy_->stderr_text();
-    }
-    proxy_.reset();
-  }
+  static void SetUpTestSuite() { proxy_ = start_suite_proxy(pg().port()); }
+  static void TearDownTestSuite() { stop_suite_proxy(proxy_); }
   void SetUp() override { ASSERT_TRUE(proxy_) << "pgsleuth did not start"; }
   void TearDown() override {
     if (proxy_) {

@@ -236,3 +236,43 @@ TEST_F(Failure, ExecuteOfAStatementTheTrackerCannotNameKeepsTheProxyUp) {
 
 }  // namespace
 }  // namespace pgsleuth::test::e2e
+
+namespace pgsleuth::test::e2e {
+namespace {
+
+// A client that connects and says nothing, or stops after its SSLRequest,
+// holds no connection slot for ever: proxy.login_timeout_ms closes it, as
+// PostgreSQL's authentication_timeout would, and nobody else notices.
+TEST(LoginTimeout, SilentClientsAreClosedWithAReasonOthersAreNot) {
+  TempDir dir("pgsleuth-login-");
+  write_file(dir.path() / "pgsleuth.toml", "[proxy]\nlogin_timeout_ms = 300\n");
+  ProxyOptions options;
+  options.binary = pgsleuth_binary();
+  options.upstream = "127.0.0.1:" + std::to_string(PgClusterEnvironment::cluster().port());
+  options.extra_args = {"--config", (dir.path() / "pgsleuth.toml").string()};
+  ProxyProcess proxy(options);
+  auto bystander = pq_connect(proxy.conninfo());
+
+  RawSocket silent(proxy.port());
+  RawSocket after_ssl(proxy.port());
+  ASSERT_TRUE(after_ssl.send_all(wire::ssl_request()));
+  EXPECT_EQ(after_ssl.read_exact(1, kSettleTimeout).bytes, "N");
+  EXPECT_TRUE(silent.wait_closed(kSettleTimeout));
+  EXPECT_TRUE(after_ssl.wait_closed(kSettleTimeout));
+  EXPECT_TRUE(proxy.log_says("no startup packet within 300 ms")) << proxy.stderr_text();
+
+  // A login that came in time is not cut at the deadline, whether its
+  // server connection was new or handed on by a client that left.
+  pq_connect(proxy.conninfo()).reset();
+  auto next = pq_connect(proxy.conninfo());
+  for (PGconn* c : {bystander.get(), next.get()}) {
+    PgResultPtr slow(PQexec(c, "SELECT pg_sleep(0.5), 'still here'"));
+    ASSERT_EQ(PQresultStatus(slow.get()), PGRES_TUPLES_OK) << PQerrorMessage(c);
+    EXPECT_STREQ(PQgetvalue(slow.get(), 0, 1), "still here");
+  }
+  EXPECT_TRUE(proxy_serving(proxy));
+  EXPECT_EQ(proxy.stop(), 0) << proxy.stderr_text();
+}
+
+}  // namespace
+}  // namespace pgsleuth::test::e2e

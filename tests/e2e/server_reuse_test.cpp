@@ -12,6 +12,7 @@
 #include "tests/support/libpq_conn.hpp"
 #include "tests/support/raw_socket.hpp"
 #include "tests/support/subprocess.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace pgsleuth::test::e2e {
 namespace {
@@ -62,6 +63,30 @@ class ServerReuse : public ::testing::Test {
     ASSERT_TRUE(PQresultStatus(r.get()) == PGRES_COMMAND_OK || PQresultStatus(r.get()) == PGRES_TUPLES_OK)
         << sql << ": " << PQresultErrorMessage(r.get());
   }
+  // Waits until the server runs `sql` (a query some client sent).
+  static bool running(const std::string& sql) {
+    return eventually([&] {
+      return pg().query_value("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query = '" + sql +
+                              "'") == "1";
+    });
+  }
+  // The client's own cancel, through pgsleuth, stops its running query.
+  static ::testing::AssertionResult cancel_stops_a_query(PGconn* conn) {
+    const std::string sql = "SELECT pg_sleep(600)";
+    if (PQsendQuery(conn, sql.c_str()) != 1) return ::testing::AssertionFailure() << PQerrorMessage(conn);
+    if (!running(sql)) return ::testing::AssertionFailure() << "the query never ran";
+    std::unique_ptr<PGcancel, void (*)(PGcancel*)> cancel(PQgetCancel(conn), PQfreeCancel);
+    char errbuf[256] = {};
+    if (PQcancel(cancel.get(), errbuf, sizeof errbuf) != 1) return ::testing::AssertionFailure() << errbuf;
+    PgResultPtr result(PQgetResult(conn));
+    while (PgResultPtr(PQgetResult(conn))) {
+    }
+    // 57014: the cancel, not the end of the sleep, ended it.
+    if (pq_sqlstate(result.get()) != "57014") {
+      return ::testing::AssertionFailure() << "not cancelled: " << PQresultErrorMessage(result.get());
+    }
+    return ::testing::AssertionSuccess();
+  }
   // True once no backend has this pid (the proxy closed it).
   static bool backend_gone(const std::string& pid) {
     return eventually([&] { return pg().query_value("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid) == "0"; });
@@ -106,19 +131,42 @@ TEST_F(ServerReuse, AReusedConnectionCanBeCancelled) {
   connect("e2e_reuse_cancel").reset();
   ASSERT_TRUE(metric_reaches("pgsleuth_server_connections_idle 1"));
   auto conn = connect("e2e_reuse_cancel");
-  // The replayed BackendKeyData is the backend's own: a cancel reaches it.
+  // The replayed BackendKeyData carries this client's own key: a cancel
+  // with it reaches the backend.
   ASSERT_TRUE(metric_reaches("pgsleuth_server_connections_reused_total 1"));
-  ASSERT_EQ(PQsendQuery(conn.get(), "SELECT pg_sleep(600)"), 1);
-  ASSERT_TRUE(eventually([] {
-    return pg().query_value("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
-                            "AND query = 'SELECT pg_sleep(600)'") == "1";
-  }));
-  std::unique_ptr<PGcancel, void (*)(PGcancel*)> cancel(PQgetCancel(conn.get()), PQfreeCancel);
+  EXPECT_TRUE(cancel_stops_a_query(conn.get()));
+}
+
+TEST_F(ServerReuse, AFreshLoginCanBeCancelledAndKnowsItsBackendsPid) {
+  auto conn = connect("e2e_fresh_cancel");
+  // The key is pgsleuth's, the process id in it the backend's.
+  EXPECT_EQ(std::to_string(PQbackendPID(conn.get())), value(conn.get(), "SELECT pg_backend_pid()"));
+  EXPECT_TRUE(cancel_stops_a_query(conn.get()));
+}
+
+// A driver's timeout racing its own disconnect: the cancel arrives after
+// the client left, while the next client's query runs on the same backend.
+TEST_F(ServerReuse, ADepartedClientsLateCancelCancelsNothing) {
+  std::unique_ptr<PGcancel, void (*)(PGcancel*)> late(nullptr, PQfreeCancel);
+  std::string pid;
+  {
+    auto first = connect("e2e_late_cancel");
+    pid = value(first.get(), "SELECT pg_backend_pid()");
+    late.reset(PQgetCancel(first.get()));
+  }
+  ASSERT_TRUE(metric_reaches("pgsleuth_server_connections_idle 1"));
+  auto second = connect("e2e_late_cancel");
+  ASSERT_EQ(value(second.get(), "SELECT pg_backend_pid()"), pid) << "not the same backend";
+  const std::string sql = "SELECT pg_sleep(1.5)";
+  ASSERT_EQ(PQsendQuery(second.get(), sql.c_str()), 1);
+  ASSERT_TRUE(running(sql));
   char errbuf[256] = {};
-  ASSERT_EQ(PQcancel(cancel.get(), errbuf, sizeof errbuf), 1) << errbuf;
-  PgResultPtr result(PQgetResult(conn.get()));
-  // 57014: the cancel, not the end of the sleep, ended it.
-  EXPECT_EQ(pq_sqlstate(result.get()), "57014");
+  ASSERT_EQ(PQcancel(late.get(), errbuf, sizeof errbuf), 1) << errbuf;  // taken, and ignored
+  PgResultPtr result(PQgetResult(second.get()));
+  EXPECT_EQ(PQresultStatus(result.get()), PGRES_TUPLES_OK) << PQresultErrorMessage(result.get());
+  while (PgResultPtr(PQgetResult(second.get()))) {
+  }
+  EXPECT_TRUE(cancel_stops_a_query(second.get())) << "the client holding it can still cancel";
 }
 
 TEST_F(ServerReuse, OnlyTheSameStartupPacketGetsIt) {
@@ -169,6 +217,12 @@ TEST_F(ServerReuse, APasswordLoginIsNeverHandedOn) {
   EXPECT_EQ(PQstatus(bad.get()), CONNECTION_BAD);
 }
 
+TEST_F(ServerReuse, TurnedOffTheServersOwnKeyIsPassedOnAndCancels) {
+  start({"--no-server-reuse"});
+  auto conn = connect("e2e_no_reuse_cancel");
+  EXPECT_TRUE(cancel_stops_a_query(conn.get()));
+}
+
 TEST_F(ServerReuse, TurnedOffEveryClientGetsANewBackend) {
   start({"--no-server-reuse"});
   std::string pid;
@@ -193,6 +247,82 @@ TEST_F(ServerReuse, DropDatabaseIsNotBlockedByAnIdleServerConnection) {
   auto admin = connect();
   PgResultPtr dropped(PQexec(admin.get(), "DROP DATABASE reuse_db"));
   EXPECT_EQ(PQresultStatus(dropped.get()), PGRES_COMMAND_OK) << PQresultErrorMessage(dropped.get());
+}
+
+// A role the server lets in without a password until a test changes
+// pg_hba.conf.
+constexpr const char* kLifetimeUser = "lifetime_user";
+
+// pg_hba.conf with `line` first, for as long as this lives; each way it
+// waits until the server applies it (a direct login as kLifetimeUser
+// without a password fails, then works again).
+class HbaLineFirst {
+ public:
+  explicit HbaLineFirst(const std::string& line)
+      : path_(PgClusterEnvironment::cluster().query_value("SHOW hba_file")), saved_(read_file(path_)) {
+    write_file(path_, line + "\n" + saved_);
+    applied_ = reload_until(false);
+  }
+  ~HbaLineFirst() {
+    write_file(path_, saved_);
+    EXPECT_TRUE(reload_until(true)) << "pg_hba.conf not restored";
+  }
+  bool applied() const { return applied_; }
+
+ private:
+  static bool reload_until(bool trusted) {
+    auto& pg = PgClusterEnvironment::cluster();
+    pg.query_value("SELECT pg_reload_conf()");
+    return eventually([&] {
+      PgConnPtr direct(PQconnectdb(pg.conninfo("postgres", kLifetimeUser).c_str()));
+      return (PQstatus(direct.get()) == CONNECTION_OK) == trusted;
+    });
+  }
+
+  std::filesystem::path path_;
+  std::string saved_;
+  bool applied_ = false;
+};
+
+void ensure_lifetime_user() {
+  auto& pg = PgClusterEnvironment::cluster();
+  if (pg.query_value(std::string("SELECT count(*) FROM pg_roles WHERE rolname = '") + kLifetimeUser + "'") == "0") {
+    pg.query_value(std::string("CREATE ROLE ") + kLifetimeUser + " LOGIN");
+  }
+}
+
+const std::string kScramForLifetimeUser = std::string("host all ") + kLifetimeUser + " 127.0.0.1/32 scram-sha-256";
+
+// The trade-off of reuse, as the README states it: a reused trust login
+// does not see a pg_hba.conf change made after it logged in.
+TEST_F(ServerReuse, WithinItsLifetimeAReusedTrustLoginSkipsAPgHbaChange) {
+  ensure_lifetime_user();
+  connect("e2e_lifetime", kLifetimeUser).reset();
+  ASSERT_TRUE(metric_reaches("pgsleuth_server_connections_idle 1"));
+  HbaLineFirst scram(kScramForLifetimeUser);
+  ASSERT_TRUE(scram.applied());
+  auto again = connect("e2e_lifetime", kLifetimeUser);
+  EXPECT_EQ(value(again.get(), "SELECT current_user"), kLifetimeUser);
+  EXPECT_TRUE(metric_reaches("pgsleuth_server_connections_reused_total 1"));
+}
+
+// ... for proxy.server_lifetime_ms after the login, and not after.
+TEST_F(ServerReuse, PastItsLifetimeAnIdleServerIsClosedAndPgHbaAppliesAgain) {
+  TempDir dir("pgsleuth-lifetime-");
+  write_file(dir.path() / "pgsleuth.toml", "[proxy]\nserver_lifetime_ms = 1000\n");
+  start({"--config", (dir.path() / "pgsleuth.toml").string()});
+  ensure_lifetime_user();
+  connect("e2e_lifetime", kLifetimeUser).reset();
+  ASSERT_TRUE(metric_reaches("pgsleuth_server_connections_idle 1"));
+  HbaLineFirst scram(kScramForLifetimeUser);
+  ASSERT_TRUE(scram.applied());
+  // Closed by its age alone: no client came to ask for it.
+  EXPECT_TRUE(metric_reaches("pgsleuth_server_connections_idle 0"));
+  PgConnPtr refused(PQconnectdb(proxy_->conninfo("postgres", kLifetimeUser, "application_name=e2e_lifetime").c_str()));
+  EXPECT_EQ(PQstatus(refused.get()), CONNECTION_BAD);
+  EXPECT_NE(std::string(PQerrorMessage(refused.get())).find("password"), std::string::npos)
+      << PQerrorMessage(refused.get());
+  EXPECT_TRUE(metric_reaches("pgsleuth_server_connections_reused_total 0"));
 }
 
 TEST_F(ServerReuse, ShutdownClosesIdleServerConnections) {

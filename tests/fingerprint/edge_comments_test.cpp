@@ -21,6 +21,22 @@ TEST(EdgeComments, LeavesWhatIsNotACommentAlone) {
   EXPECT_EQ(trim_edge_comments(""), "");
 }
 
+// The contract: normalized text is "without the comments before and after
+// it", a trailing line comment too, on the cached and the uncached path.
+TEST(EdgeComments, ATrailingLineCommentIsLeftOutOnBothPaths) {
+  Fingerprinter fp;
+  for (int round = 0; round < 2; ++round) {  // a miss, then a hit
+    const auto fast = fp.analyze("SELECT a FROM t WHERE id = 5 -- app.py:12\n");
+    const auto slow = fp.analyze_uncached("SELECT a FROM t WHERE id = 5 -- app.py:12\n");
+    ASSERT_EQ(fast.size(), 1u);
+    ASSERT_EQ(slow.size(), 1u);
+    EXPECT_EQ(fast[0].shape->normalized, "SELECT a FROM t WHERE id = $1");
+    EXPECT_EQ(slow[0].shape->normalized, fast[0].shape->normalized);
+  }
+  EXPECT_EQ(trim_edge_comments("SELECT 1 -- x"), "SELECT 1");
+  EXPECT_EQ(trim_edge_comments("SELECT '-- not a comment' /* c */"), "SELECT '-- not a comment'");
+}
+
 TEST(EdgeComments, OneShapeReadsTheSameInEveryRequest) {
   Fingerprinter fp;
   auto a = fp.analyze("SELECT name FROM authors WHERE id = 7 /*traceparent='00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'*/");

@@ -2,6 +2,8 @@
 
 #include "fingerprint/sqlcommenter.hpp"
 
+#include "fingerprint/fingerprinter.hpp"
+
 namespace pgsleuth::fingerprint {
 namespace {
 
@@ -63,6 +65,42 @@ TEST(SqlCommenter, MalformedCommentsAreIgnored) {
 TEST(SqlCommenter, OnlyCommentsAtTheEdges) {
   EXPECT_TRUE(parse_sql_comment("SELECT /*a='1'*/ 1").tags.empty());
   EXPECT_EQ(parse_sql_comment("SELECT 1 -- note\n/*a='1'*/").get("a"), "1");
+}
+
+// PostgreSQL ends a -- comment at \r as well as \n; what follows is not
+// inside it.
+TEST(SqlCommenter, ALineCommentEndsAtACarriageReturn) {
+  auto c = parse_sql_comment("SELECT 1 -- note\r/*route='a'*/");
+  EXPECT_EQ(c.route(), "a");
+}
+
+// Nothing inside a literal or a quoted identifier is a comment.
+TEST(SqlCommenter, CommentsInsideLiteralsDoNotCount) {
+  for (const char* sql : {"SELECT '/*route=''x''*/'", "SELECT $$ /*route='x'*/ $$", "SELECT $q$/*route='x'*/$q$",
+                          "SELECT \"/*route='x'*/\"", "SELECT E'\\' /*route=''x''*/'"}) {
+    EXPECT_FALSE(parse_sql_comment(sql).route().has_value()) << sql;
+  }
+  EXPECT_EQ(parse_sql_comment("SELECT $$ x $$ /*route='y'*/").route(), "y");
+}
+
+// The fingerprinter's own pass yields the same facts, with a comment at the
+// end of a multi-statement Query speaking for each of its statements.
+TEST(SqlCommenter, FingerprinterCarriesTheCommentOfEachStatement) {
+  Fingerprinter fp;
+  const std::string sql = "SELECT 1; SELECT 2 /*route='r',traceparent='00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'*/";
+  for (const auto& res : {fp.analyze(sql), fp.analyze_uncached(sql)}) {
+    ASSERT_EQ(res.size(), 2u);
+    for (const auto& s : res) {
+      EXPECT_EQ(s.comment.route(), "r") << s.text;
+      ASSERT_TRUE(s.comment.traceparent.has_value()) << s.text;
+      EXPECT_EQ(s.comment.traceparent->trace_id, "0af7651916cd43dd8448eb211c80319c");
+    }
+  }
+  const auto own = fp.analyze("/*route='first'*/ SELECT 1; SELECT 2 /* pgsleuth:ignore */");
+  ASSERT_EQ(own.size(), 2u);
+  EXPECT_EQ(own[0].comment.route(), "first");
+  EXPECT_TRUE(own[1].comment.ignore_all);
+  EXPECT_FALSE(own[0].comment.ignore_all);
 }
 
 TEST(SqlCommenter, IgnoreMarkers) {

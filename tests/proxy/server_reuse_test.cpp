@@ -18,7 +18,8 @@ using namespace pgsleuth::testing;
 
 std::string auth(uint32_t code, const std::string& extra = "") { return msg('R', be32(code) + extra); }
 std::string param(const std::string& name, const std::string& value) { return msg('S', cstr(name) + cstr(value)); }
-std::string key() { return msg('K', be32(4242) + be32(0xdeadbeef)); }
+const std::string kKeyData = be32(4242) + be32(0xdeadbeef);
+std::string key() { return msg('K', kKeyData); }
 
 const std::string kTrustGreeting = auth(0) + param("DateStyle", "ISO, MDY") +
                                    param("TimeZone", "UTC") + key() + ready('I');
@@ -41,14 +42,20 @@ ServerGreeting greeting_from(const std::string& bytes) {
 TEST(ServerGreeting, TrustLoginIsReplayedAsTheServerSentIt) {
   ServerGreeting g = greeting_from(kTrustGreeting);
   EXPECT_TRUE(g.reusable());
-  EXPECT_EQ(g.replay(), kTrustGreeting);
+  EXPECT_EQ(g.replay(kKeyData), kTrustGreeting);
+}
+
+TEST(ServerGreeting, TheKeyReplayedIsTheOneGivenNotTheOneSeen) {
+  // What went past was the client's key; the session holds the backend's.
+  ServerGreeting g = greeting_from(auth(0) + msg('K', be32(4242) + be32(1)) + ready('I'));
+  EXPECT_EQ(g.replay(kKeyData), auth(0) + key() + ready('I'));
 }
 
 TEST(ServerGreeting, NoBackendKeyDataIsReplayedAsNone) {
   const std::string without_key = auth(0) + param("TimeZone", "UTC") + ready('I');
   ServerGreeting g = greeting_from(without_key);
   EXPECT_TRUE(g.reusable());
-  EXPECT_EQ(g.replay(), without_key);
+  EXPECT_EQ(g.replay(kKeyData), without_key);
 }
 
 TEST(ServerGreeting, ParameterChangesDuringTheSessionAreKept) {
@@ -56,7 +63,7 @@ TEST(ServerGreeting, ParameterChangesDuringTheSessionAreKept) {
                       param("application_name", "app") + ready('I');
   ServerGreeting g = greeting_from(kTrustGreeting + later);
   EXPECT_TRUE(g.reusable());
-  EXPECT_EQ(g.replay(), auth(0) + param("DateStyle", "ISO, MDY") + param("TimeZone", "Europe/Paris") +
+  EXPECT_EQ(g.replay(kKeyData), auth(0) + param("DateStyle", "ISO, MDY") + param("TimeZone", "Europe/Paris") +
                             param("application_name", "app") + key() + ready('I'));
 }
 
@@ -95,7 +102,7 @@ TEST(ServerReset, CleanAnswerSplitAnywhereUpdatesTheGreeting) {
       ASSERT_EQ(first, ServerReset::State::Waiting) << cut;
     }
     ASSERT_EQ(reset.feed(kResetAnswer.substr(cut)), ServerReset::State::Clean) << cut;
-    EXPECT_EQ(reset.greeting().replay(), kTrustGreeting);
+    EXPECT_EQ(reset.greeting().replay(kKeyData), kTrustGreeting);
   }
 }
 

@@ -128,6 +128,21 @@ TEST_F(TrackerTest, RollbackToSavepointStaysInTheBlock) {
   EXPECT_EQ(events_[2].tx_before, 'T');
 }
 
+// The status a ROLLBACK leaves depends on the words of that very statement
+// of a multi-statement Query, whatever comments or case it has.
+TEST_F(TrackerTest, RollbackToSavepointInAMultiStatementQuery) {
+  client(query("BEGIN; SAVEPOINT s; /* undo */ rollback\n  TO s; SELECT 1"));
+  server(command_complete("BEGIN") + command_complete("SAVEPOINT") + command_complete("ROLLBACK") +
+         data_row({"1"}) + command_complete("SELECT 1") + ready('T'));
+  ASSERT_EQ(events_.size(), 4u);
+  EXPECT_EQ(events_[2].tx_after, 'T');
+  EXPECT_EQ(events_[3].tx_before, 'T');
+  client(query("SELECT 'ROLLBACK TO here'; ROLLBACK"));
+  server(data_row({"ROLLBACK TO here"}) + command_complete("SELECT 1") + command_complete("ROLLBACK") + ready('I'));
+  ASSERT_EQ(events_.size(), 6u);
+  EXPECT_EQ(events_[5].tx_after, 'I');
+}
+
 TEST_F(TrackerTest, ExtendedProtocolWithParameters) {
   client(parse("", "SELECT * FROM users WHERE id = $1") + bind("", "", {"42"}) + execute("") + sync());
   server(parse_complete() + bind_complete() + data_row({"42", "bob"}) + command_complete("SELECT 1") + ready('I'));
@@ -285,6 +300,19 @@ TEST_F(TrackerTest, EvictedDeallocateStatementExecutedLater) {
   server(bind_complete() + command_complete("DEALLOCATE") + ready('I'));
   ASSERT_EQ(events_.size(), 1u);
   EXPECT_EQ(events_[0].command_tag, "DEALLOCATE");
+}
+
+TEST_F(TrackerTest, DeallocateNamesAQuotedOrFoldedStatement) {
+  client(parse("Mixed", "SELECT 1") + parse("lower", "SELECT 2") + sync());
+  server(parse_complete() + parse_complete() + ready('I'));
+  client(query("SELECT 0; /* x */ DEALLOCATE PREPARE \"Mixed\"; DEALLOCATE LOWER"));
+  server(data_row({"0"}) + command_complete("SELECT 1") + command_complete("DEALLOCATE") +
+         command_complete("DEALLOCATE") + ready('I'));
+  client(bind("", "Mixed", {}) + execute("") + sync() + bind("", "lower", {}) + execute("") + sync());
+  server(error("26000") + ready('I') + error("26000") + ready('I'));
+  ASSERT_EQ(events_.size(), 5u);
+  EXPECT_EQ(*events_[3].sql, "") << "\"Mixed\" was forgotten";
+  EXPECT_EQ(*events_[4].sql, "") << "lower was forgotten";
 }
 
 TEST_F(TrackerTest, EmptyQueryGivesNoEvent) {

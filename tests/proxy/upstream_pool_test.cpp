@@ -106,11 +106,29 @@ TEST_F(PoolTest, IdleOnesAreClosedAfterTheTimeoutEvenWithNoOtherTraffic) {
   EXPECT_EQ(pool.idle(), 0u);
 }
 
-TEST_F(PoolTest, DisabledOrSizeZeroOrClosedForGoodParksNothing) {
+TEST_F(PoolTest, AnIdleOneIsClosedOnceItsLoginIsOlderThanTheLifetime) {
+  UpstreamPoolOptions o;
+  o.lifetime = 1000ms;  // the idle timeout (30 s) is far away
+  UpstreamPool pool(io_, o);
+  pool.put(server("k", Clock::now() - 900ms), pool.generation());
+  pool.put(server("fresh"), pool.generation());
+  EXPECT_EQ(pool.idle(), 2u);
+  io_.run_for(300ms);
+  EXPECT_EQ(pool.idle(), 1u);  // the first login is now 1.2 s old: closed, politely
+  EXPECT_EQ(server_got(0), std::string("X\0\0\0\4", 5));
+  EXPECT_FALSE(pool.take("k"));
+  EXPECT_TRUE(pool.take("fresh"));
+}
+
+TEST_F(PoolTest, DisabledOrSizeZeroOrLifetimeZeroOrClosedForGoodParksNothing) {
   UpstreamPoolOptions zero;
   zero.max_idle = 0;
   UpstreamPool none(io_, zero);
   EXPECT_FALSE(none.enabled());
+  UpstreamPoolOptions once;
+  once.lifetime = 0ms;  // pgbouncer's server_lifetime = 0: each used once
+  UpstreamPool used_once(io_, once);
+  EXPECT_FALSE(used_once.enabled());
   UpstreamPool pool(io_, {});
   pool.close_idle(true);
   EXPECT_FALSE(pool.enabled());

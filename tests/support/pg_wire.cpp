@@ -37,6 +37,33 @@ std::string tls_client_hello() {
   return hello;
 }
 
+namespace {
+
+std::string int16_bytes(uint16_t value) { return {static_cast<char>(value >> 8), static_cast<char>(value)}; }
+std::string cstring(const std::string& s) { return s + std::string(1, '\0'); }
+
+}  // namespace
+
+std::string row_description(const std::vector<std::string>& columns) {
+  std::string body = int16_bytes(static_cast<uint16_t>(columns.size()));
+  for (const auto& name : columns) {
+    // table 0, column 0, int4 (oid 23, 4 bytes), no typmod, text
+    body += cstring(name) + int32_bytes(0) + int16_bytes(0) + int32_bytes(23) + int16_bytes(4) +
+            int32_bytes(0xffffffff) + int16_bytes(0);
+  }
+  return message('T', body);
+}
+
+std::string data_row(const std::vector<std::string>& values) {
+  std::string body = int16_bytes(static_cast<uint16_t>(values.size()));
+  for (const auto& v : values) body += int32_bytes(static_cast<uint32_t>(v.size())) + v;
+  return message('D', body);
+}
+
+std::string command_complete(const std::string& tag) { return message('C', cstring(tag)); }
+
+std::string ready_for_query(char status) { return message('Z', std::string(1, status)); }
+
 std::optional<BackendMessage> read_message(RawSocket& socket, std::chrono::milliseconds timeout) {
   auto header = socket.read_exact(5, timeout);
   if (header.status != RawSocket::ReadStatus::data) return std::nullopt;

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "tests/support/raw_socket.hpp"
 
@@ -26,6 +27,14 @@ std::string query(const std::string& sql);
 // The first bytes of a TLS 1.2 ClientHello, as a client that starts TLS
 // without SSLRequest (direct TLS) would send.
 std::string tls_client_hello();
+
+// Backend messages, for tests that play the server: a RowDescription of
+// text-format int4 columns, a DataRow of text values, CommandComplete and
+// ReadyForQuery.
+std::string row_description(const std::vector<std::string>& columns);
+std::string data_row(const std::vector<std::string>& values);
+std::string command_complete(const std::string& tag);
+std::string ready_for_query(char status = 'I');
 
 struct BackendMessage {
   char type = 0;

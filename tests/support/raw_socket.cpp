@@ -52,16 +52,18 @@ RawSocket::RawSocket(uint16_t port) {
 
 RawSocket::~RawSocket() { ::close(fd_); }
 
-bool RawSocket::send_all(const std::string& bytes) {
+bool send_all(int fd, const std::string& bytes) {
   size_t sent = 0;
   while (sent < bytes.size()) {
-    ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
     sent += static_cast<size_t>(n);
   }
   return true;
 }
+
+bool RawSocket::send_all(const std::string& bytes) { return test::send_all(fd_, bytes); }
 
 RawSocket::ReadResult RawSocket::read_some(std::chrono::milliseconds timeout, size_t max_bytes) {
   pollfd pfd{fd_, POLLIN, 0};

@@ -15,6 +15,10 @@ uint16_t free_port();
 // A port on 127.0.0.1 that nothing listens on: connecting is refused.
 inline uint16_t closed_port() { return free_port(); }
 
+// Sends all of `bytes` on a connected socket; false when the peer already
+// closed (EPIPE/ECONNRESET).
+bool send_all(int fd, const std::string& bytes);
+
 class RawSocket {
  public:
   // Connects to 127.0.0.1:port. Throws std::runtime_error on failure.

@@ -5,16 +5,16 @@
 #include <memory>
 #include <vector>
 
-#include "analyzers/analyzed_statement.hpp"
+#include "statements/analyzed_statement.hpp"
 #include "fingerprint/fingerprinter.hpp"
 
-namespace pgsleuth::app {
+namespace pgsleuth::statements {
 
 class StatementBuilder {
  public:
   explicit StatementBuilder(uint64_t cache_bytes) : fingerprinter_(cache_bytes) {}
 
-  analyzers::AnalyzedStatement build(events::StatementEvent&& ev);
+  AnalyzedStatement build(events::StatementEvent&& ev);
   fingerprint::CacheStats cache_stats() const { return fingerprinter_.stats(); }
 
  private:
@@ -25,4 +25,4 @@ class StatementBuilder {
   std::vector<fingerprint::StatementAnalysis> last_analyses_;
 };
 
-}  // namespace pgsleuth::app
+}  // namespace pgsleuth::statements

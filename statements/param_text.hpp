@@ -5,7 +5,7 @@
 
 #include "events/statement_event.hpp"
 
-namespace pgsleuth::app {
+namespace pgsleuth::statements {
 
 inline std::string param_text(const events::BoundParam& p) {
   if (!p.binary) return p.value;
@@ -19,4 +19,4 @@ inline std::string param_text(const events::BoundParam& p) {
   return out;
 }
 
-}  // namespace pgsleuth::app
+}  // namespace pgsleuth::statements

@@ -1,6 +1,8 @@
 #pragma once
 // A statement event joined with what the fingerprint module knows of it:
-// the analyzers' only input. Built on the analysis thread.
+// the analyzers' only input. Built on the analysis thread by
+// StatementBuilder; it holds the event as the proxy saw it and adds what was
+// derived from it, so nothing is copied field by field.
 
 #include <cstdint>
 #include <memory>
@@ -11,13 +13,13 @@
 #include "events/statement_event.hpp"
 #include "fingerprint/statement_shape.hpp"
 
-namespace pgsleuth::analyzers {
-
-using events::SteadyTime;
-using events::WallTime;
+namespace pgsleuth::statements {
 
 struct AnalyzedStatement {
-  events::ConnectionInfoPtr conn;
+  // Connection, timing, rows, bytes, command tag, SQLSTATE, transaction
+  // status and result hashes, as the proxy recorded them. `event.sql` is the
+  // whole text sent; `sql` below is this statement's part of it.
+  events::StatementEvent event;
   std::shared_ptr<const fingerprint::StatementShape> shape;
   std::string sql;  // this statement's text as sent
 
@@ -34,18 +36,6 @@ struct AnalyzedStatement {
   std::optional<std::string> route;
   bool ignore_all = false;                 // /* pgsleuth:ignore */
   std::vector<std::string> ignore_kinds;   // /* pgsleuth:ignore=kind,... */
-
-  SteadyTime started{};
-  SteadyTime completed{};
-  WallTime completed_wall{};
-  uint64_t rows = 0;
-  uint64_t bytes = 0;
-  std::string command_tag;
-  std::string sqlstate;
-  char tx_before = 'I';
-  char tx_after = 'I';
-  uint64_t result_hash = 0;
-  std::vector<uint64_t> cell_hashes;       // returned cell values
 };
 
-}  // namespace pgsleuth::analyzers
+}  // namespace pgsleuth::statements
