@@ -1,14 +1,10 @@
 #include "admin/metrics_exposition.hpp"
 
 #include "admin/latency_histogram.hpp"
+#include "findings/finding_kind.hpp"
 
 namespace pgsleuth::admin {
 namespace {
-
-// The contract's finding kinds, so an alert rule on one of them has a series
-// (at 0) before the first finding of that kind.
-constexpr const char* kFindingKinds[] = {"n_plus_one",  "duplicate_query", "unbatched_write",       "unbounded_select",
-                                         "select_star", "slow_query",      "query_budget_exceeded", "connection_churn"};
 
 void by_label(PrometheusText& out, const char* name, const char* help, const char* label,
               const std::map<std::string, uint64_t>& values) {
@@ -30,9 +26,11 @@ std::string render_metrics(const MetricsSnapshot& s) {
   by_label(out, "pgsleuth_statements_total", "Statements analysed, by kind of statement.", "kind",
            s.statements_by_kind);
 
-  std::map<std::string, uint64_t> findings = s.findings_by_kind;
-  for (const char* kind : kFindingKinds) findings.try_emplace(kind, 0);
-  by_label(out, "pgsleuth_findings_total", "Findings written, by kind.", "kind", findings);
+  // Every kind has a series (at 0) before its first finding, so an alert
+  // rule on one of them has something to evaluate.
+  std::map<std::string, uint64_t> by_kind = s.findings_by_kind;
+  for (const auto& kind : findings::kKinds) by_kind.try_emplace(std::string(kind.name), 0);
+  by_label(out, "pgsleuth_findings_total", "Findings written, by kind.", "kind", by_kind);
   out.counter("pgsleuth_findings_rate_limited_total", "Findings not written because of output.max_repeats_per_minute.",
               static_cast<double>(s.findings_rate_limited));
 

@@ -6,7 +6,6 @@
 #include "analyzers/duplicate_query_detector.hpp"
 #include "analyzers/finding_builder.hpp"
 #include "analyzers/finding_rate_limiter.hpp"
-#include "analyzers/json_integers.hpp"
 #include "analyzers/n_plus_one_detector.hpp"
 #include "analyzers/query_budget_detector.hpp"
 #include "analyzers/select_star_detector.hpp"
@@ -14,14 +13,13 @@
 #include "analyzers/suppression.hpp"
 #include "analyzers/unbatched_write_detector.hpp"
 #include "analyzers/unbounded_select_detector.hpp"
-#include "analyzers/valid_utf8.hpp"
 #include "analyzers/window_manager.hpp"
 #include "events/value_hash.hpp"
 
 namespace pgsleuth::analyzers {
 
 struct Analyzer::Impl {
-  Impl(const config::AnalysisSettings& s, FindingSink& out)
+  Impl(const config::AnalysisSettings& s, findings::FindingSink& out)
       : sink(out),
         settings(std::make_shared<const config::AnalysisSettings>(s)),
         windows([this](const RequestWindow& w, SteadyTime now) { window_closed(w, now); }) {}
@@ -30,9 +28,10 @@ struct Analyzer::Impl {
   void connection_closed(const events::ConnectionInfoPtr& conn, SteadyTime now);
   void publish(const Detection& d, const RequestWindow* window,
                const events::ConnectionInfoPtr& conn, WallTime ts, SteadyTime now);
-  void write(boost::json::object finding);
+  template <class Line>
+  void write(const Line& line);
 
-  FindingSink& sink;
+  findings::FindingSink& sink;
   SettingsPtr settings;
   WindowManager windows;
   SelectStarDetector select_star;
@@ -54,7 +53,7 @@ void Analyzer::Impl::window_closed(const RequestWindow& window, SteadyTime now) 
 
   const WallTime ts = window_end_wall(window, now);
   for (const auto& d : found) publish(d, &window, window.first_conn(), ts, now);
-  if (window.settings().request_summaries) write(build_request_summary(window, ts));
+  write(build_request_summary(window, ts));
 }
 
 void Analyzer::Impl::connection_closed(const events::ConnectionInfoPtr& conn, SteadyTime now) {
@@ -62,15 +61,12 @@ void Analyzer::Impl::connection_closed(const events::ConnectionInfoPtr& conn, St
   if (!burst) return;
   const auto& c = settings->connection_churn;
   Detection d;
-  d.kind = FindingKind::ConnectionChurn;
+  d.details = findings::ConnectionChurnDetails{c.within_s, c.max_lifetime_ms, round_ms(burst->median_lifetime_ms)};
   // Not about one statement: the fingerprint is a stable hash of the client
   // address, so the allowlist and rate limit work per address.
   d.fingerprint = fmt::format("{:016x}", events::value_hash("connection_churn " + conn->client_addr));
   d.count = burst->connections;
   d.over_threshold = static_cast<double>(burst->connections) / std::max<uint32_t>(c.min_connections, 1);
-  d.extra["within_s"] = c.within_s;
-  d.extra["max_lifetime_ms"] = c.max_lifetime_ms;
-  d.extra["median_lifetime_ms"] = round_ms(burst->median_lifetime_ms);
   d.message = fmt::format(
       "Client {} opened {} connections within {} s that each lived under {} ms: a new "
       "connection per request.",
@@ -91,30 +87,28 @@ void Analyzer::Impl::publish(const Detection& d, const RequestWindow* window,
     return;
   }
   const auto held_back =
-      limiter.admit(to_string(d.kind), fingerprint, settings->max_repeats_per_minute, now);
+      limiter.admit(to_string(d.kind()), fingerprint, settings->max_repeats_per_minute, now);
   if (!held_back) {
     ++stats.findings_suppressed;
     return;
   }
   auto finding = build_finding(d, severity_for(d.over_threshold, d.db_time_ms), window, conn, ts);
-  finding["suppressed_since_last"] = *held_back;
+  finding.suppressed_since_last = *held_back;
   ++stats.findings;
-  write(std::move(finding));
+  write(finding);
 }
 
-void Analyzer::Impl::write(boost::json::object finding) {
-  boost::json::value v(std::move(finding));
-  make_valid_utf8(v);
-  use_signed_integers(v);
+template <class Line>
+void Analyzer::Impl::write(const Line& line) {
   try {
-    sink.emit(v.as_object());
+    sink.emit(line);
   } catch (const std::exception&) {
     // A failing sink must not stop analysis (nor the proxy); it is counted.
     ++stats.sink_errors;
   }
 }
 
-Analyzer::Analyzer(const config::AnalysisSettings& settings, FindingSink& sink)
+Analyzer::Analyzer(const config::AnalysisSettings& settings, findings::FindingSink& sink)
     : impl_(std::make_unique<Impl>(settings, sink)) {}
 
 Analyzer::~Analyzer() = default;

@@ -5,9 +5,9 @@
 
 #include <memory>
 
-#include "statements/analyzed_statement.hpp"
-#include "analyzers/finding_sink.hpp"
 #include "config/config.hpp"
+#include "findings/finding_sink.hpp"
+#include "statements/analyzed_statement.hpp"
 
 namespace pgsleuth::analyzers {
 
@@ -21,12 +21,12 @@ struct AnalyzerStats {
   uint64_t windows_closed = 0;
   uint64_t findings = 0;
   uint64_t findings_suppressed = 0;  // by max_repeats_per_minute
-  uint64_t sink_errors = 0;          // FindingSink::emit threw; the finding is lost
+  uint64_t sink_errors = 0;          // FindingSink::emit threw; the line is lost
 };
 
 class Analyzer {
  public:
-  Analyzer(const config::AnalysisSettings& settings, FindingSink& sink);
+  Analyzer(const config::AnalysisSettings& settings, findings::FindingSink& sink);
   ~Analyzer();
   Analyzer(const Analyzer&) = delete;
   Analyzer& operator=(const Analyzer&) = delete;

@@ -48,23 +48,18 @@ double round_ms(double ms) { return std::round(ms * 1000.0) / 1000.0; }
 
 namespace pgsleuth::analyzers {
 
-boost::json::object gap_stats(const std::vector<const StatementRecord*>& records) {
+findings::Gaps gap_stats(const std::vector<const StatementRecord*>& records) {
   std::vector<double> gaps;
   for (size_t i = 1; i < records.size(); ++i) {
     gaps.push_back(elapsed_ms(records[i - 1]->completed, records[i]->started));
   }
-  if (gaps.empty()) return {{"min", 0.0}, {"median", 0.0}, {"max", 0.0}};
+  if (gaps.empty()) return {};
   std::sort(gaps.begin(), gaps.end());
-  return {{"min", round_ms(gaps.front())},
-          {"median", round_ms(gaps[gaps.size() / 2])},
-          {"max", round_ms(gaps.back())}};
+  return {round_ms(gaps.front()), round_ms(gaps[gaps.size() / 2]), round_ms(gaps.back())};
 }
 
-void add_repeat_evidence(Detection& d, const std::vector<const StatementRecord*>& records) {
-  d.db_time_ms = db_time_ms(records);
-  d.extra["db_time_ms"] = round_ms(d.db_time_ms);
-  d.extra["gaps_ms"] = gap_stats(records);
-  d.extra["round_trips_saved"] = round_trips(records) - 1;
+findings::RepeatEvidence repeat_evidence(const std::vector<const StatementRecord*>& records) {
+  return {round_ms(db_time_ms(records)), gap_stats(records), round_trips(records) - 1};
 }
 
 size_t round_trips(const std::vector<const StatementRecord*>& records) {
@@ -82,11 +77,11 @@ size_t round_trips(const std::vector<const StatementRecord*>& records) {
 
 namespace pgsleuth::analyzers {
 
-Detection detection_for(FindingKind kind, const RequestWindow& window,
+Detection detection_for(findings::Details details, const RequestWindow& window,
                         const FingerprintGroup& group, const StatementRecord& quoted,
                         const std::vector<const StatementRecord*>& records) {
   Detection d;
-  d.kind = kind;
+  d.details = std::move(details);
   d.group = &group;
   d.sample = &window.sample_for(group, quoted.params_hash);
   d.count = records.size();

@@ -1,19 +1,19 @@
 #pragma once
-// What a detector found in one window, before it becomes a JSON finding:
-// the builder adds the common fields, severity and rate limiting.
+// What a detector found in one window, before it becomes a finding: the
+// builder adds the common fields, severity and rate limiting.
 
 #include <string>
 #include <vector>
 
-#include <boost/json/object.hpp>
-
-#include "analyzers/finding_kind.hpp"
 #include "analyzers/request_window.hpp"
+#include "findings/details.hpp"
 
 namespace pgsleuth::analyzers {
 
+using findings::FindingKind;
+
 struct Detection {
-  FindingKind kind{};
+  findings::Details details;  // the kind's own fields; their type is the kind
   const FingerprintGroup* group = nullptr;  // null: not tied to one statement
   const Sample* sample = nullptr;
   // For findings not tied to a statement (connection_churn): a stable
@@ -26,7 +26,8 @@ struct Detection {
   double over_threshold = 1;
   std::string message;
   std::string suggestion;
-  boost::json::object extra;  // the kind's own fields
+
+  FindingKind kind() const { return findings::kind_of(details); }
 };
 
 using Detections = std::vector<Detection>;
@@ -46,20 +47,20 @@ size_t distinct_params(const std::vector<const StatementRecord*>& records);
 // "comments" or "comments, posts": the tables a message names.
 std::string table_list(const fingerprint::StatementShape& shape);
 
-// Milliseconds rounded to microseconds, for JSON.
+// Milliseconds rounded to microseconds, as findings carry them.
 double round_ms(double ms);
 
 }  // namespace pgsleuth::analyzers
 
 namespace pgsleuth::analyzers {
 
-// The quiet time between one repeat's completion and the next one's start:
-// {"min", "median", "max"} in ms. Tight gaps mean a loop in the application.
-boost::json::object gap_stats(const std::vector<const StatementRecord*>& records);
+// The quiet time between one repeat's completion and the next one's start,
+// in ms. Tight gaps mean a loop in the application.
+findings::Gaps gap_stats(const std::vector<const StatementRecord*>& records);
 
 // The evidence every repeat finding carries: count-independent numbers a
 // person needs to believe it (time spent, gaps, round trips a batch saves).
-void add_repeat_evidence(Detection& d, const std::vector<const StatementRecord*>& records);
+findings::RepeatEvidence repeat_evidence(const std::vector<const StatementRecord*>& records);
 // Round trips the executions took: pipelined ones share their predecessor's.
 size_t round_trips(const std::vector<const StatementRecord*>& records);
 
@@ -67,9 +68,9 @@ size_t round_trips(const std::vector<const StatementRecord*>& records);
 
 namespace pgsleuth::analyzers {
 
-// A detection about `records` of `group`: count, server time, and the
-// sample quoting `quoted`'s parameters.
-Detection detection_for(FindingKind kind, const RequestWindow& window,
+// A detection of `details`' kind about `records` of `group`: count, server
+// time, and the sample quoting `quoted`'s parameters.
+Detection detection_for(findings::Details details, const RequestWindow& window,
                         const FingerprintGroup& group, const StatementRecord& quoted,
                         const std::vector<const StatementRecord*>& records);
 

@@ -86,12 +86,9 @@ void detect_duplicate_queries(const RequestWindow& window, Detections& out) {
     const Run run = longest_run(window, g, eligible);
     if (run.records.size() < min_repeats) continue;
 
-    auto d = detection_for(FindingKind::DuplicateQuery, window, group, *run.records.front(),
-                           run.records);
+    auto d = detection_for(findings::DuplicateQueryDetails{repeat_evidence(run.records), run.same_result, 1},
+                           window, group, *run.records.front(), run.records);
     d.over_threshold = static_cast<double>(d.count) / min_repeats;
-    add_repeat_evidence(d, run.records);
-    d.extra["same_result"] = run.same_result;
-    d.extra["distinct_params"] = 1;
     const auto tables = table_list(*group.shape);
     d.message = run.same_result
                     ? fmt::format("The same query on {} with the same parameters ran {} times in "

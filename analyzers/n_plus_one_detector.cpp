@@ -66,16 +66,10 @@ void detect_n_plus_one(const RequestWindow& window, Detections& out) {
     if (distinct < 2) continue;
     const FingerprintGroup* parent = find_parent(window, g, repeats);
 
-    auto d = detection_for(FindingKind::NPlusOne, window, group, *repeats.front(), repeats);
+    findings::NPlusOneDetails details{repeat_evidence(repeats), distinct, std::nullopt};
+    if (parent) details.parent = {parent->shape->fingerprint_hex, parent->shape->normalized};
+    auto d = detection_for(std::move(details), window, group, *repeats.front(), repeats);
     d.over_threshold = static_cast<double>(repeats.size()) / std::max<uint32_t>(min_repeats, 1);
-    add_repeat_evidence(d, repeats);
-    d.extra["distinct_params"] = distinct;
-    if (parent) {
-      d.extra["parent"] = {{"fingerprint", parent->shape->fingerprint_hex},
-                           {"normalized", parent->shape->normalized}};
-    } else {
-      d.extra["parent"] = nullptr;
-    }
     d.message = describe(group, repeats.size(), distinct, parent);
     d.suggestion = fmt::format(
         "Load all of them in one query: collect the values and use `WHERE <column> = ANY($1)`{}, "

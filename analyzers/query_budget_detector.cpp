@@ -29,20 +29,15 @@ void detect_query_budget(const RequestWindow& window, Detections& out) {
   if (window.statement_count() < max_queries) return;
   const auto top = most_repeated(window);
 
+  findings::QueryBudgetDetails details{round_ms(window.db_time_ms()), {}, max_queries};
+  for (const auto* g : top) {
+    details.top.push_back({g->shape->fingerprint_hex, g->shape->normalized, g->records.size()});
+  }
   Detection d;
-  d.kind = FindingKind::QueryBudgetExceeded;
+  d.details = std::move(details);
   d.count = window.statement_count();
   d.db_time_ms = window.db_time_ms();
   d.over_threshold = static_cast<double>(d.count) / max_queries;
-  boost::json::array top_json;
-  for (const auto* g : top) {
-    top_json.push_back({{"fingerprint", g->shape->fingerprint_hex},
-                        {"normalized", g->shape->normalized},
-                        {"count", g->records.size()}});
-  }
-  d.extra["db_time_ms"] = round_ms(d.db_time_ms);
-  d.extra["top"] = std::move(top_json);
-  d.extra["max_queries"] = max_queries;
   // The finding quotes the most repeated statement that could be changed:
   // BEGIN/COMMIT or SET are rarely the reason a request ran too many.
   const auto quoted = std::find_if(top.begin(), top.end(),

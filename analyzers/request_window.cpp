@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "analyzers/finding_kind.hpp"
 #include "events/value_hash.hpp"
+#include "findings/finding_kind.hpp"
 
 namespace pgsleuth::analyzers {
 
@@ -39,10 +39,10 @@ std::string cut_utf8(std::string_view text, size_t max_bytes) {
 namespace {
 
 uint32_t ignore_mask_of(const AnalyzedStatement& stmt) {
-  if (stmt.ignore_all) return kAllKindsMask;
+  if (stmt.ignore_all) return findings::kAllKindsMask;
   uint32_t mask = 0;
   for (const auto& name : stmt.ignore_kinds) {
-    if (auto kind = parse_finding_kind(name)) mask |= kind_bit(*kind);
+    if (auto kind = findings::parse_finding_kind(name)) mask |= findings::kind_bit(*kind);
   }
   return mask;
 }

@@ -12,7 +12,7 @@ void SelectStarDetector::detect(const RequestWindow& window, Detections& out) {
     const auto records = eligible_records(window, group, FindingKind::SelectStar, false);
     if (records.empty() || !remember(group.shape->fingerprint)) continue;
 
-    auto d = detection_for(FindingKind::SelectStar, window, group, *records.front(), records);
+    auto d = detection_for(findings::SelectStarDetails{}, window, group, *records.front(), records);
     d.message = fmt::format("A query selects every column (*) of {}.", table_list(*group.shape));
     d.suggestion =
         "Name the columns the code uses: less data on the wire, index-only scans become "

@@ -2,16 +2,6 @@
 
 namespace pgsleuth::analyzers {
 
-std::string_view to_string(Severity severity) {
-  switch (severity) {
-    case Severity::Low: return "low";
-    case Severity::Medium: return "medium";
-    case Severity::High: return "high";
-    case Severity::Critical: return "critical";
-  }
-  return "low";
-}
-
 Severity severity_for(double over_threshold, double db_time_ms) {
   if (over_threshold >= 10 || db_time_ms >= 1000) return Severity::Critical;
   if (over_threshold >= 4 || db_time_ms >= 250) return Severity::High;

@@ -3,13 +3,11 @@
 // server time it cost. Counts decide whether something is a finding at all;
 // time only raises severity (a local database answers in 0.1 ms).
 
-#include <string_view>
+#include "findings/severity.hpp"
 
 namespace pgsleuth::analyzers {
 
-enum class Severity { Low, Medium, High, Critical };
-
-std::string_view to_string(Severity severity);
+using findings::Severity;
 
 // `over_threshold`: 1 = just at the threshold, 4 = four times it.
 Severity severity_for(double over_threshold, double db_time_ms);

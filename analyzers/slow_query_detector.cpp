@@ -22,10 +22,9 @@ void detect_slow_queries(const RequestWindow& window, Detections& out) {
       return a->duration_ms() < b->duration_ms();
     });
 
-    auto d = detection_for(FindingKind::SlowQuery, window, group, *slowest, slow);
+    auto d = detection_for(findings::SlowQueryDetails{round_ms(slowest->duration_ms()), round_ms(db_time_ms(slow))},
+                           window, group, *slowest, slow);
     d.over_threshold = slowest->duration_ms() / threshold;
-    d.extra["duration_ms"] = round_ms(slowest->duration_ms());
-    d.extra["db_time_ms"] = round_ms(d.db_time_ms);
     d.message = slow.size() == 1
                     ? fmt::format("A statement on {} took {:.1f} ms.", table_list(*group.shape),
                                   slowest->duration_ms())

@@ -35,10 +35,9 @@ void detect_unbatched_writes(const RequestWindow& window, Detections& out) {
     const auto distinct = distinct_params(writes);
     if (distinct < 2) continue;
 
-    auto d = detection_for(FindingKind::UnbatchedWrite, window, group, *writes.front(), writes);
+    auto d = detection_for(findings::UnbatchedWriteDetails{repeat_evidence(writes), distinct}, window, group,
+                           *writes.front(), writes);
     d.over_threshold = static_cast<double>(d.count) / min_repeats;
-    add_repeat_evidence(d, writes);
-    d.extra["distinct_params"] = distinct;
     d.message = fmt::format(
         "{} one row at a time: the same statement on {} ran {} times in one request with {} "
         "different parameter sets.",

@@ -21,11 +21,9 @@ void detect_unbounded_selects(const RequestWindow& window, Detections& out) {
     const auto* largest = *std::max_element(
         big.begin(), big.end(), [](auto* a, auto* b) { return a->rows < b->rows; });
 
-    auto d = detection_for(FindingKind::UnboundedSelect, window, group, *largest, big);
+    auto d = detection_for(findings::UnboundedSelectDetails{largest->rows, largest->bytes, round_ms(db_time_ms(big))},
+                           window, group, *largest, big);
     d.over_threshold = static_cast<double>(largest->rows) / static_cast<double>(min_rows);
-    d.extra["rows"] = largest->rows;
-    d.extra["bytes"] = largest->bytes;
-    d.extra["db_time_ms"] = round_ms(d.db_time_ms);
     d.message = fmt::format(
         "A query on {} without LIMIT returned {} rows ({} bytes) in one request.",
         table_list(*group.shape), largest->rows, largest->bytes);

@@ -2,19 +2,16 @@
 
 #include "admin/admin_server.hpp"
 #include "admin/metrics_exposition.hpp"
+#include "findings/json.hpp"
 
 namespace pgsleuth::app {
 
 AdminState::AdminState(const config::AdminSettings& settings)
     : findings_(settings.recent_findings), requests_(settings.recent_requests) {}
 
-FindingRouter::Recent AdminState::findings_recorder() {
-  return [this](const boost::json::object& f) { findings_.push(f); };
-}
+void AdminState::emit(const findings::Finding& finding) { findings_.push(findings::to_json(finding)); }
 
-FindingRouter::Recent AdminState::requests_recorder() {
-  return [this](const boost::json::object& r) { requests_.push(r); };
-}
+void AdminState::emit(const findings::RequestSummary& summary) { requests_.push(findings::to_json(summary)); }
 
 boost::json::array AdminState::recent_findings() const { return findings_.newest_first(); }
 
@@ -33,7 +30,6 @@ admin::MetricsSnapshot snapshot(const AdminState& state, proxy::ProxyServer& pro
   m.bytes_server_to_client = p.bytes_from_servers;
   m.statements_by_kind = a.statements_by_kind;
   m.findings_by_kind = router.counts_by_kind();
-  m.findings_by_kind.erase("request_summary");
   m.findings_rate_limited = a.analyzer.findings_suppressed;
   m.statement_duration_seconds = analysis.statement_durations().snapshot();
   m.fingerprint_cache_hits = a.cache.hits;

@@ -20,13 +20,14 @@ class AdminServer;
 
 namespace pgsleuth::app {
 
-// What /findings and /requests show; kept whether or not the endpoint runs.
-class AdminState {
+// What /findings and /requests show, kept as the stream's JSON whether or
+// not the endpoint runs.
+class AdminState : public findings::FindingSink {
  public:
   explicit AdminState(const config::AdminSettings& settings);
 
-  FindingRouter::Recent findings_recorder();
-  FindingRouter::Recent requests_recorder();
+  void emit(const findings::Finding& finding) override;
+  void emit(const findings::RequestSummary& summary) override;
   boost::json::array recent_findings() const;
   // Most statements first.
   boost::json::array recent_requests() const;

@@ -7,7 +7,7 @@ namespace pgsleuth::app {
 using Clock = std::chrono::steady_clock;
 
 AnalysisThread::AnalysisThread(std::vector<events::SpscRing<events::Event>*> queues,
-                               Options options, analyzers::FindingSink& sink)
+                               Options options, findings::FindingSink& sink)
     : queues_(std::move(queues)),
       options_(std::move(options)),
       sink_(sink),

@@ -37,7 +37,7 @@ class AnalysisThread {
   };
 
   AnalysisThread(std::vector<events::SpscRing<events::Event>*> queues, Options options,
-                 analyzers::FindingSink& sink);
+                 findings::FindingSink& sink);
   ~AnalysisThread();
 
   void start();
@@ -56,7 +56,7 @@ class AnalysisThread {
 
   std::vector<events::SpscRing<events::Event>*> queues_;
   Options options_;
-  analyzers::FindingSink& sink_;
+  findings::FindingSink& sink_;
   std::unique_ptr<analyzers::Analyzer> analyzer_;
   statements::StatementBuilder builder_;
   std::unique_ptr<EventLog> event_log_;

@@ -1,35 +1,36 @@
 #pragma once
 // Sends each finding where it belongs: the findings stream, the admin
 // endpoint's recent lists, the per-kind counters, and a warning log line
-// for query budget overruns (so log-based alerting can fire).
+// for query budget overruns (so log-based alerting can fire). Request
+// summaries always go to the recent list; to the stream only while
+// output.request_summaries is on.
 
+#include <array>
 #include <atomic>
 #include <map>
 #include <mutex>
 #include <string>
 
-#include "analyzers/finding_sink.hpp"
+#include "findings/finding_sink.hpp"
 
 namespace pgsleuth::app {
 
-class FindingRouter : public analyzers::FindingSink {
+class FindingRouter : public findings::FindingSink {
  public:
-  using Recent = std::function<void(const boost::json::object&)>;
+  FindingRouter(findings::FindingSink& stream, bool write_summaries, findings::FindingSink& recent);
 
-  FindingRouter(analyzers::FindingSink& stream, bool write_summaries, Recent recent_findings,
-                Recent recent_requests);
-
-  void emit(const boost::json::object& finding) override;
+  void emit(const findings::Finding& finding) override;
+  void emit(const findings::RequestSummary& summary) override;
   void set_write_summaries(bool on) { write_summaries_ = on; }
+  // Every kind of the table, 0 when none was seen.
   std::map<std::string, uint64_t> counts_by_kind() const;
 
  private:
-  analyzers::FindingSink& stream_;
+  findings::FindingSink& stream_;
   std::atomic<bool> write_summaries_;
-  Recent recent_findings_;
-  Recent recent_requests_;
+  findings::FindingSink& recent_;
   mutable std::mutex mutex_;
-  std::map<std::string, uint64_t> counts_;
+  std::array<uint64_t, findings::kKindCount> counts_{};
 };
 
 }  // namespace pgsleuth::app

@@ -44,14 +44,6 @@ proxy::ProxyOptions proxy_options(const config::Config& cfg) {
   return o;
 }
 
-// Request summaries always flow to /requests; the router decides whether
-// they also go to the findings stream.
-config::AnalysisSettings analysis_settings(const config::Config& cfg) {
-  config::AnalysisSettings s = cfg.analysis;
-  s.request_summaries = true;
-  return s;
-}
-
 }  // namespace
 
 int run_proxy(const config::CommandLine& command_line) {
@@ -66,8 +58,9 @@ int run_proxy(const config::CommandLine& command_line) {
     return 1;
   }
   AdminState admin_state(cfg.admin);
-  FindingRouter router(*stream, cfg.output.request_summaries, admin_state.findings_recorder(),
-                       admin_state.requests_recorder());
+  // Request summaries always go to /requests; to the stream only with
+  // output.request_summaries.
+  FindingRouter router(*stream, cfg.output.request_summaries, admin_state);
 
   proxy::ProxyServer server(proxy_options(cfg));
   try {
@@ -80,7 +73,7 @@ int run_proxy(const config::CommandLine& command_line) {
   for (size_t i = 0; i < server.thread_count(); ++i) {
     if (auto* q = server.event_queue(i)) queues.push_back(q);  // none with --no-analysis
   }
-  AnalysisThread analysis(queues, {analysis_settings(cfg), cfg.fingerprint.cache_bytes, command_line.events_path},
+  AnalysisThread analysis(queues, {cfg.analysis, cfg.fingerprint.cache_bytes, command_line.events_path},
                           router);
   analysis.start();
 
@@ -109,7 +102,7 @@ int run_proxy(const config::CommandLine& command_line) {
         }
         try {
           config::Config next = config::reload_config(command_line);
-          analysis.reload(analysis_settings(next));
+          analysis.reload(next.analysis);
           router.set_write_summaries(next.output.request_summaries);
           ++admin_state.reloads;
           spdlog::info("SIGHUP: reloaded thresholds from {}",

@@ -112,7 +112,6 @@ struct AnalysisSettings {
   QueryBudgetSettings query_budget;
   ConnectionChurnSettings connection_churn;
   SuppressSettings suppress;
-  bool request_summaries = false;        // mirrors output.request_summaries
   uint32_t max_repeats_per_minute = 10;  // mirrors output.max_repeats_per_minute
   bool operator==(const AnalysisSettings&) const = default;
 };

@@ -270,7 +270,6 @@ Config apply(const toml::table& root, const std::string& file, Config base) {
 }  // namespace
 
 void sync_mirrors(Config& config) {
-  config.analysis.request_summaries = config.output.request_summaries;
   config.analysis.max_repeats_per_minute = config.output.max_repeats_per_minute;
 }
 

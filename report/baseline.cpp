@@ -22,8 +22,8 @@ std::string string_member(const json::object& entry, std::string_view name, cons
 
 }  // namespace
 
-BaselineKey baseline_key(const FindingRecord& finding) {
-  return {finding.kind, finding.fingerprint, finding.route};
+BaselineKey baseline_key(const findings::Finding& finding) {
+  return {std::string(to_string(finding.kind())), finding.fingerprint.value_or(""), finding.route()};
 }
 
 json::value baseline_to_json(const Baseline& baseline) {

@@ -11,7 +11,7 @@
 
 #include <boost/json/value.hpp>
 
-#include "report/finding_record.hpp"
+#include "findings/finding.hpp"
 
 namespace pgsleuth::report {
 
@@ -24,7 +24,7 @@ struct BaselineKey {
 
 using Baseline = std::set<BaselineKey>;
 
-BaselineKey baseline_key(const FindingRecord& finding);
+BaselineKey baseline_key(const findings::Finding& finding);
 boost::json::value baseline_to_json(const Baseline& baseline);
 
 // what() names the file and what is wrong; the command exits 2.

@@ -19,9 +19,10 @@ int run_baseline(const std::vector<std::string>& args, std::ostream& out, std::o
   }
   Baseline baseline;
   bool too_many = false;
-  const bool read = read_findings_strict(parsed.file, [&](const FindingRecord& record) {
-    if (record.is_request_summary()) return true;
-    baseline.insert(baseline_key(record));
+  const bool read = read_findings_strict(parsed.file, [&](const findings::Line& line) {
+    const auto* finding = std::get_if<findings::Finding>(&line);
+    if (finding == nullptr) return true;
+    baseline.insert(baseline_key(*finding));
     too_many = baseline.size() > kMaxBaselineEntries;
     return !too_many;
   }, err);

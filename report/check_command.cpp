@@ -17,24 +17,47 @@ namespace {
 
 constexpr size_t kMaxListed = 20;  // the short list stays short
 
+using findings::FindingKind;
+
+std::vector<FindingKind> default_fail_on() {
+  std::vector<FindingKind> kinds;
+  for (const auto& k : findings::kKinds) {
+    if (k.fails_check) kinds.push_back(k.kind);
+  }
+  return kinds;
+}
+
+std::string kind_names(const std::vector<FindingKind>& kinds, std::string_view separator) {
+  std::vector<std::string_view> names;
+  for (const FindingKind k : kinds) names.push_back(to_string(k));
+  return fmt::format("{}", fmt::join(names, separator));
+}
+
+std::vector<FindingKind> all_kinds() {
+  std::vector<FindingKind> kinds;
+  for (const auto& k : findings::kKinds) kinds.push_back(k.kind);
+  return kinds;
+}
+
 struct CheckOptions {
-  std::vector<std::string> fail_on{"n_plus_one", "duplicate_query"};
+  std::vector<FindingKind> fail_on = default_fail_on();
   uint64_t max_queries = 0;  // 0 = not checked
   std::optional<Baseline> baseline;
 };
 
-std::vector<std::string> parse_kinds(const std::string& list) {
-  std::vector<std::string> kinds;
+std::vector<FindingKind> parse_kinds(const std::string& list) {
+  std::vector<FindingKind> kinds;
   if (list == "none") return kinds;
   size_t start = 0;
   while (start <= list.size()) {
     const size_t comma = std::min(list.find(',', start), list.size());
     const std::string kind = list.substr(start, comma - start);
-    if (!is_finding_kind(kind)) {
+    const auto parsed = findings::parse_finding_kind(kind);
+    if (!parsed) {
       throw ArgError(fmt::format("pgsleuth check: --fail-on '{}': unknown kind '{}' (allowed: {}, or none)", list,
-                                 kind, fmt::join(finding_kinds(), ", ")));
+                                 kind, kind_names(all_kinds(), ", ")));
     }
-    kinds.push_back(kind);
+    kinds.push_back(*parsed);
     start = comma + 1;
   }
   return kinds;
@@ -69,31 +92,15 @@ class CheckResult {
  public:
   explicit CheckResult(const CheckOptions& options) : options_(options) {}
 
-  void add(const FindingRecord& r) {
+  void add(const findings::Line& line) {
     ++lines_;
-    if (options_.max_queries > 0 && (r.is_request_summary() || r.kind == "query_budget_exceeded") &&
-        r.count > options_.max_queries && !(r.kind == "query_budget_exceeded" && in_baseline(r)) &&
-        over_budget_requests_.insert(r.request_id).second) {
-      // One request may have both a summary and a budget finding: one problem.
-      if (over_budget_.size() < kMaxListed) {
-        over_budget_.push_back(fmt::format("request {} (route {}) ran {} statements, over --max-queries-per-request {}",
-                                           r.request_id, r.route.value_or(kNoRoute), r.count, options_.max_queries));
-      }
-      ++problems_;
-    }
-    if (r.is_request_summary() || in_baseline(r)) return;
-    if (std::find(options_.fail_on.begin(), options_.fail_on.end(), r.kind) == options_.fail_on.end()) return;
-    ++problems_;
-    const BaselineKey key = baseline_key(r);
-    auto it = failures_.find(key);
-    if (it == failures_.end() && failures_.size() < kMaxListed) it = failures_.emplace(key, Failure{r.normalized}).first;
-    if (it != failures_.end()) ++it->second.findings;
+    std::visit([this](const auto& l) { add(l); }, line);
   }
 
   int print(const std::string& file, std::ostream& out) const {
     if (problems_ == 0) {
       fmt::print(out, "pgsleuth check: {}: clean ({} lines; failing on {}{})\n", file, lines_,
-                 options_.fail_on.empty() ? "no kinds" : fmt::format("{}", fmt::join(options_.fail_on, ",")),
+                 options_.fail_on.empty() ? "no kinds" : kind_names(options_.fail_on, ","),
                  options_.max_queries ? fmt::format(", more than {} statements per request", options_.max_queries) : "");
       return 0;
     }
@@ -108,8 +115,38 @@ class CheckResult {
   }
 
  private:
-  bool in_baseline(const FindingRecord& r) const {
-    return options_.baseline && options_.baseline->count(baseline_key(r)) > 0;
+  void add(const findings::RequestSummary& s) { check_budget(s.window, s.count); }
+
+  void add(const findings::Finding& f) {
+    const bool baselined = in_baseline(f);
+    if (f.kind() == FindingKind::QueryBudgetExceeded && !baselined) {
+      check_budget(f.window.value_or(findings::Window{}), f.count);
+    }
+    if (baselined) return;
+    if (std::find(options_.fail_on.begin(), options_.fail_on.end(), f.kind()) == options_.fail_on.end()) return;
+    ++problems_;
+    const BaselineKey key = baseline_key(f);
+    auto it = failures_.find(key);
+    if (it == failures_.end() && failures_.size() < kMaxListed) {
+      it = failures_.emplace(key, Failure{f.normalized.value_or("")}).first;
+    }
+    if (it != failures_.end()) ++it->second.findings;
+  }
+
+  // A request (summary or budget finding) with more statements than allowed.
+  void check_budget(const findings::Window& w, uint64_t statements) {
+    if (options_.max_queries == 0 || statements <= options_.max_queries) return;
+    // One request may have both a summary and a budget finding: one problem.
+    if (!over_budget_requests_.insert(w.request_id).second) return;
+    if (over_budget_.size() < kMaxListed) {
+      over_budget_.push_back(fmt::format("request {} (route {}) ran {} statements, over --max-queries-per-request {}",
+                                         w.request_id, w.route.value_or(kNoRoute), statements, options_.max_queries));
+    }
+    ++problems_;
+  }
+
+  bool in_baseline(const findings::Finding& f) const {
+    return options_.baseline && options_.baseline->count(baseline_key(f)) > 0;
   }
 
   const CheckOptions& options_;
@@ -133,8 +170,8 @@ int run_check(const std::vector<std::string>& args, std::ostream& out, std::ostr
     return 2;
   }
   CheckResult result(options);
-  const bool read = read_findings_strict(parsed.file, [&](const FindingRecord& record) {
-    result.add(record);
+  const bool read = read_findings_strict(parsed.file, [&](const findings::Line& line) {
+    result.add(line);
     return true;
   }, err);
   if (!read) return 2;

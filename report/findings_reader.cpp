@@ -36,7 +36,7 @@ bool next_line(std::istream& in, std::string& line, bool& too_long) {
 
 }  // namespace
 
-void read_findings(const std::string& path, const std::function<bool(const FindingRecord&)>& on_record,
+void read_findings(const std::string& path, const std::function<bool(const findings::Line&)>& on_line,
                    const std::function<bool(const LineProblem&)>& on_problem) {
   std::ifstream file;
   if (path != "-") {
@@ -53,19 +53,19 @@ void read_findings(const std::string& path, const std::function<bool(const Findi
     }
     if (is_blank(line)) continue;
     try {
-      if (!on_record(parse_finding_line(line))) return;
-    } catch (const BadLine& e) {
+      if (!on_line(findings::parse_line(line))) return;
+    } catch (const findings::BadLine& e) {
       if (!on_problem({number, e.what()})) return;
     }
   }
   if (in.bad()) throw FileError(fmt::format("{}: read error: {}", path, std::strerror(errno)));
 }
 
-bool read_findings_strict(const std::string& path, const std::function<bool(const FindingRecord&)>& on_record,
+bool read_findings_strict(const std::string& path, const std::function<bool(const findings::Line&)>& on_line,
                           std::ostream& err) {
   bool ok = true;
   try {
-    read_findings(path, on_record, [&](const LineProblem& p) {
+    read_findings(path, on_line, [&](const LineProblem& p) {
       fmt::print(err, "{}:{}: {}\n", path, p.line_number, p.reason);
       ok = false;
       return false;

@@ -1,6 +1,7 @@
 #pragma once
 // Reads a findings file line by line, so a file of any size is read in
-// bounded memory. Blank lines are ignored.
+// bounded memory. Blank lines are ignored; each other line is parsed by
+// findings::parse_line.
 
 #include <cstddef>
 #include <functional>
@@ -8,7 +9,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "report/finding_record.hpp"
+#include "findings/parse_line.hpp"
 
 namespace pgsleuth::report {
 
@@ -24,15 +25,15 @@ struct LineProblem {
   std::string reason;
 };
 
-// Calls on_record for each good line and on_problem for each bad one (a line
+// Calls on_line for each good line and on_problem for each bad one (a line
 // longer than kMaxLineBytes is a problem too); either callback may return
 // false to stop early. Throws FileError. Path "-" reads standard input.
-void read_findings(const std::string& path, const std::function<bool(const FindingRecord&)>& on_record,
+void read_findings(const std::string& path, const std::function<bool(const findings::Line&)>& on_line,
                    const std::function<bool(const LineProblem&)>& on_problem);
 
 // For gates (check, baseline): stops at the first bad line. Prints the
 // problem (file:line: reason, or the file error) on `err` and returns false.
-bool read_findings_strict(const std::string& path, const std::function<bool(const FindingRecord&)>& on_record,
+bool read_findings_strict(const std::string& path, const std::function<bool(const findings::Line&)>& on_line,
                           std::ostream& err);
 
 }  // namespace pgsleuth::report

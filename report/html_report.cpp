@@ -65,7 +65,7 @@ void write_groups(const ReportSummary& s, std::ostream& out) {
                   "<th>statement and fix</th></tr></thead><tbody>\n");
   for (const FindingGroup& g : s.groups) {
     fmt::print(out, "<tr><td class=\"sev {0}\">{0}</td><td>{1}<div class=\"fp\">{2}</div></td><td>{3}</td><td>{4}</td>",
-               esc(g.severity), esc(g.kind), esc(g.fingerprint), g.findings, g.executions);
+               esc(to_string(g.severity)), esc(g.kind), esc(g.fingerprint), g.findings, g.executions);
     fmt::print(out, "<td><code>{}</code><p>{}</p><p class=\"fix\">Fix: {}</p><p class=\"routes\">Routes: {}</p></td></tr>\n",
                esc(one_line(g.normalized, 2000)), esc(g.message), esc(g.suggestion),
                esc(fmt::format("{}", fmt::join(g.routes, ", "))));

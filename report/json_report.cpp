@@ -31,7 +31,7 @@ void write_json_report(const ReportSummary& s, const std::string& source, std::o
     for (const std::string& r : g.routes) routes.emplace_back(r);
     groups.emplace_back(json::object{{"kind", g.kind},
                                      {"fingerprint", g.fingerprint},
-                                     {"severity", g.severity},
+                                     {"severity", to_string(g.severity)},
                                      {"findings", g.findings},
                                      {"executions", g.executions},
                                      {"normalized", g.normalized},

@@ -37,8 +37,8 @@ int run_report(const std::vector<std::string>& args, std::ostream& out, std::ost
   try {
     read_findings(
         parsed.file,
-        [&](const FindingRecord& record) {
-          builder.add(record);
+        [&](const findings::Line& line) {
+          builder.add(line);
           return true;
         },
         [&](const LineProblem& p) {

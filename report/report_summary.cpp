@@ -5,33 +5,41 @@
 
 namespace pgsleuth::report {
 
-void ReportBuilder::add_request(const FindingRecord& record, std::map<std::string, RequestStat>& requests) {
-  auto it = requests.find(record.request_id);
+void ReportBuilder::add_request(const findings::Window& window, uint64_t statements, double db_time_ms,
+                                std::map<std::string, RequestStat>& requests) {
+  auto it = requests.find(window.request_id);
   if (it == requests.end()) {
     if (requests.size() >= kMaxRequests) {
       ++untracked_;
       return;
     }
-    it = requests.emplace(record.request_id, RequestStat{record.request_id, record.request_source, record.route, 0, 0})
+    it = requests.emplace(window.request_id, RequestStat{window.request_id, window.request_source, window.route, 0, 0})
              .first;
   }
   // A request seen twice (a summary repeated, or several budget lines) keeps
   // its largest numbers rather than adding them up.
-  it->second.statements = std::max(it->second.statements, record.count);
-  it->second.db_time_ms = std::max(it->second.db_time_ms, record.db_time_ms);
+  it->second.statements = std::max(it->second.statements, statements);
+  it->second.db_time_ms = std::max(it->second.db_time_ms, db_time_ms);
 }
 
-void ReportBuilder::add(const FindingRecord& record) {
-  if (record.is_request_summary()) {
-    ++request_summaries_;
-    add_request(record, summarized_);
-    return;
-  }
-  ++findings_;
-  ++by_kind_[record.kind];
-  if (record.kind == "query_budget_exceeded") add_request(record, over_budget_);
+void ReportBuilder::add(const findings::Line& line) {
+  std::visit([this](const auto& l) { add(l); }, line);
+}
 
-  const auto key = std::make_pair(record.kind, record.fingerprint);
+void ReportBuilder::add(const findings::RequestSummary& summary) {
+  ++request_summaries_;
+  add_request(summary.window, summary.count, summary.db_time_ms, summarized_);
+}
+
+void ReportBuilder::add(const findings::Finding& finding) {
+  const std::string kind(to_string(finding.kind()));
+  ++findings_;
+  ++by_kind_[kind];
+  if (const auto* budget = std::get_if<findings::QueryBudgetDetails>(&finding.details)) {
+    add_request(finding.window.value_or(findings::Window{}), finding.count, budget->db_time_ms, over_budget_);
+  }
+
+  const auto key = std::make_pair(kind, finding.fingerprint.value_or(""));
   auto it = groups_.find(key);
   if (it == groups_.end()) {
     if (groups_.size() >= kMaxGroups) {
@@ -39,20 +47,20 @@ void ReportBuilder::add(const FindingRecord& record) {
       return;
     }
     FindingGroup g;
-    g.kind = record.kind;
-    g.fingerprint = record.fingerprint;
-    g.severity = record.severity;
-    g.normalized = record.normalized;
-    g.sample_sql = record.sample_sql;
-    g.message = record.message;
-    g.suggestion = record.suggestion;
+    g.kind = kind;
+    g.fingerprint = key.second;
+    g.severity = finding.severity;
+    g.normalized = finding.normalized.value_or("");
+    g.sample_sql = finding.sample_sql.value_or("");
+    g.message = finding.message;
+    g.suggestion = finding.suggestion;
     it = groups_.emplace(key, std::move(g)).first;
   }
   FindingGroup& g = it->second;
   ++g.findings;
-  g.executions += record.count;
-  if (severity_rank(record.severity) > severity_rank(g.severity)) g.severity = record.severity;
-  const std::string route = record.route.value_or(kNoRoute);
+  g.executions += finding.count;
+  g.severity = std::max(g.severity, finding.severity);
+  const std::string route = finding.route().value_or(kNoRoute);
   if (g.routes.size() < kMaxRoutesPerGroup && std::find(g.routes.begin(), g.routes.end(), route) == g.routes.end()) {
     g.routes.push_back(route);
   }
@@ -68,8 +76,7 @@ ReportSummary ReportBuilder::build() const {
 
   for (const auto& [key, group] : groups_) s.groups.push_back(group);
   std::sort(s.groups.begin(), s.groups.end(), [](const FindingGroup& a, const FindingGroup& b) {
-    const int ra = severity_rank(a.severity), rb = severity_rank(b.severity);
-    if (ra != rb) return ra > rb;
+    if (a.severity != b.severity) return a.severity > b.severity;
     if (a.findings != b.findings) return a.findings > b.findings;
     if (a.executions != b.executions) return a.executions > b.executions;
     return std::tie(a.kind, a.fingerprint) < std::tie(b.kind, b.fingerprint);

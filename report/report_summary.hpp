@@ -12,14 +12,14 @@
 #include <utility>
 #include <vector>
 
-#include "report/finding_record.hpp"
+#include "findings/parse_line.hpp"
 
 namespace pgsleuth::report {
 
 struct FindingGroup {
   std::string kind;
   std::string fingerprint;
-  std::string severity;     // the worst seen
+  findings::Severity severity = findings::Severity::Low;  // the worst seen
   std::string normalized;
   std::string sample_sql;
   std::string message;
@@ -66,12 +66,15 @@ class ReportBuilder {
   static constexpr size_t kMaxRoutesPerGroup = 10;
   static constexpr size_t kTopRequests = 20;
 
-  void add(const FindingRecord& record);
+  void add(const findings::Line& line);
+  void add(const findings::Finding& finding);
+  void add(const findings::RequestSummary& summary);
   void skip_line() { ++lines_skipped_; }
   ReportSummary build() const;
 
  private:
-  void add_request(const FindingRecord& record, std::map<std::string, RequestStat>& requests);
+  void add_request(const findings::Window& window, uint64_t statements, double db_time_ms,
+                   std::map<std::string, RequestStat>& requests);
 
   std::map<std::pair<std::string, std::string>, FindingGroup> groups_;
   std::map<std::string, RequestStat> summarized_;   // from request_summary lines

@@ -33,7 +33,7 @@ void write_groups(const ReportSummary& s, std::ostream& out) {
   if (s.groups.empty()) fmt::print(out, "  none\n");
   size_t n = 0;
   for (const FindingGroup& g : s.groups) {
-    fmt::print(out, "\n{:>3}. [{}] {}  fingerprint {}  {} finding{}, {} execution{}\n", ++n, g.severity, g.kind,
+    fmt::print(out, "\n{:>3}. [{}] {}  fingerprint {}  {} finding{}, {} execution{}\n", ++n, to_string(g.severity), g.kind,
                g.fingerprint.empty() ? "-" : g.fingerprint, g.findings, g.findings == 1 ? "" : "s", g.executions,
                g.executions == 1 ? "" : "s");
     fmt::print(out, "     routes: {}\n", join(g.routes));

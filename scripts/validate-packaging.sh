@@ -199,7 +199,8 @@ doc_metrics = {re.sub(r"_(bucket|sum|count)$", "", m) if m.startswith("pgsleuth_
                for m in re.findall(r"\b(pgsleuth_\w+)", readme)}
 check(code_metrics == doc_metrics, "README names exactly the metrics of admin/metrics_exposition.cpp",
       f"undocumented {sorted(code_metrics - doc_metrics)}, not in code {sorted(doc_metrics - code_metrics)}")
-kinds = re.findall(r'"(\w+)"', re.search(r"kFindingKinds\[\] = \{(.*?)\}", exposition, re.S).group(1))
+kinds = re.findall(r'KindInfo\{FindingKind::\w+, "(\w+)"', read("findings/finding_kind.hpp"))
+check(len(kinds) >= 8, "findings/finding_kind.hpp declares the finding kinds", str(kinds))
 check(all(f"### `{k}`" in readme for k in kinds), "README has a section for every finding kind",
       str([k for k in kinds if f"### `{k}`" not in readme]))
 toml = read("config/pgsleuth.example.toml")

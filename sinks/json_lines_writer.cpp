@@ -4,8 +4,10 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "common/json_text.hpp"
 #include <fmt/format.h>
+
+#include "common/json_text.hpp"
+#include "findings/json.hpp"
 
 namespace pgsleuth::sinks {
 
@@ -30,8 +32,12 @@ JsonLinesWriter::~JsonLinesWriter() {
   }
 }
 
-void JsonLinesWriter::emit(const boost::json::object& finding) {
-  std::string line = common::json_text(finding);
+void JsonLinesWriter::emit(const findings::Finding& finding) { write(findings::to_json(finding)); }
+
+void JsonLinesWriter::emit(const findings::RequestSummary& summary) { write(findings::to_json(summary)); }
+
+void JsonLinesWriter::write(const boost::json::object& object) {
+  std::string line = common::json_text(object);
   line.push_back('\n');
   if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() || std::fflush(file_) != 0) {
     throw std::runtime_error(

@@ -5,11 +5,13 @@
 #include <cstdio>
 #include <string>
 
-#include "analyzers/finding_sink.hpp"
+#include <boost/json/object.hpp>
+
+#include "findings/finding_sink.hpp"
 
 namespace pgsleuth::sinks {
 
-class JsonLinesWriter : public analyzers::FindingSink {
+class JsonLinesWriter : public findings::FindingSink {
  public:
   // `path` "-" writes to standard output; any other path is appended to.
   // Throws std::runtime_error naming the path when it cannot be opened.
@@ -18,8 +20,10 @@ class JsonLinesWriter : public analyzers::FindingSink {
   JsonLinesWriter(const JsonLinesWriter&) = delete;
   JsonLinesWriter& operator=(const JsonLinesWriter&) = delete;
 
-  // Throws std::runtime_error when the line cannot be written.
-  void emit(const boost::json::object& finding) override;
+  // Each throws std::runtime_error when the line cannot be written.
+  void emit(const findings::Finding& finding) override;
+  void emit(const findings::RequestSummary& summary) override;
+  void write(const boost::json::object& line);
 
   uint64_t lines_written() const { return lines_; }
 

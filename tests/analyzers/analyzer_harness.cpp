@@ -155,6 +155,14 @@ std::vector<boost::json::object> RecordingSink::of_kind(std::string_view kind) c
   return out;
 }
 
+std::vector<boost::json::object> RecordingSink::finding_lines() const {
+  std::vector<boost::json::object> out;
+  for (const auto& l : lines) {
+    if (l.at("kind").as_string() != findings::kRequestSummaryKind) out.push_back(l);
+  }
+  return out;
+}
+
 Harness::Harness(config::AnalysisSettings s)
     : settings(std::move(s)), analyzer(std::make_unique<Analyzer>(settings, sink)) {}
 

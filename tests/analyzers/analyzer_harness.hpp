@@ -11,6 +11,7 @@
 
 #include "analyzers/analyzer.hpp"
 #include "events/value_hash.hpp"
+#include "findings/json.hpp"
 
 namespace pgsleuth::analyzers::testing {
 
@@ -66,10 +67,14 @@ class Stmt {
   AnalyzedStatement s_;
 };
 
-class RecordingSink : public FindingSink {
+// Keeps every line as the stream would carry it (findings/json.hpp).
+class RecordingSink : public findings::FindingSink {
  public:
-  void emit(const boost::json::object& finding) override { lines.push_back(finding); }
+  void emit(const findings::Finding& finding) override { lines.push_back(findings::to_json(finding)); }
+  void emit(const findings::RequestSummary& summary) override { lines.push_back(findings::to_json(summary)); }
   std::vector<boost::json::object> of_kind(std::string_view kind) const;
+  // The lines that are findings (request summaries come with every window).
+  std::vector<boost::json::object> finding_lines() const;
   std::vector<boost::json::object> lines;
 };
 

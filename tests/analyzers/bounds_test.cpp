@@ -7,7 +7,6 @@ namespace {
 
 TEST(Bounds, StatementsBeyondTheCapAreCountedAndMarkTruncated) {
   config::AnalysisSettings s;
-  s.request_summaries = true;
   s.window.max_statements = 10;
   s.query_budget.max_queries = 15;
   Harness h(s);
@@ -28,7 +27,6 @@ TEST(Bounds, StatementsBeyondTheCapAreCountedAndMarkTruncated) {
 
 TEST(Bounds, DistinctFingerprintsBeyondTheCapAreCountedOnly) {
   config::AnalysisSettings s;
-  s.request_summaries = true;
   s.window.max_fingerprints = 3;
   Harness h(s);
   for (int i = 0; i < 6; ++i) {
@@ -46,7 +44,6 @@ TEST(Bounds, DistinctFingerprintsBeyondTheCapAreCountedOnly) {
 
 TEST(Bounds, ZeroCapsTrackNothingAndStillReport) {
   config::AnalysisSettings s;
-  s.request_summaries = true;
   s.window.max_statements = 0;
   s.query_budget.max_queries = 3;
   Harness h(s);

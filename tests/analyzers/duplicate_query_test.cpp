@@ -69,7 +69,7 @@ TEST(DuplicateQuery, SessionControlIsNeverADuplicate) {
   const auto show = make_shape({StatementKind::SetShow, "SHOW search_path"});
   for (int i = 0; i < 4; ++i) h.run(Stmt(show, h.conn));
   h.settle();
-  EXPECT_TRUE(h.sink.lines.empty());
+  EXPECT_TRUE(h.sink.finding_lines().empty());
 }
 
 }  // namespace

@@ -3,8 +3,8 @@
 #include <regex>
 
 #include "analyzer_harness.hpp"
-#include "analyzers/finding_builder.hpp"
-#include "analyzers/valid_utf8.hpp"
+#include "findings/rfc3339.hpp"
+#include "findings/valid_utf8.hpp"
 
 namespace pgsleuth::analyzers::testing {
 namespace {
@@ -97,9 +97,7 @@ TEST(FindingFields, SeverityFollowsImpact) {
 }
 
 TEST(FindingFields, RequestSummaryLine) {
-  config::AnalysisSettings s;
-  s.request_summaries = true;
-  Harness h(s);
+  Harness h;
   h.run(Stmt(select_posts(), h.conn).params({"1"}).returns(3).trace("t-1", "posts#index"));
   h.run(Stmt(select_user_by_id(), h.conn).params({"2"}).returns(1).trace("t-1"));
   h.settle();
@@ -117,22 +115,15 @@ TEST(FindingFields, RequestSummaryLine) {
   EXPECT_EQ(r.at("database").as_string(), "shop");
 }
 
-TEST(FindingFields, NoSummariesUnlessAskedFor) {
-  Harness h;
-  h.run(Stmt(select_posts(), h.conn).params({"1"}));
-  h.settle();
-  EXPECT_TRUE(h.sink.lines.empty());
-}
-
 TEST(FindingFields, Rfc3339InUtcWithMilliseconds) {
   const WallTime t = WallTime{} + std::chrono::seconds(1700000000) + std::chrono::milliseconds(7);
-  EXPECT_EQ(rfc3339(t), "2023-11-14T22:13:20.007Z");
+  EXPECT_EQ(findings::rfc3339(t), "2023-11-14T22:13:20.007Z");
 }
 
 TEST(FindingFields, InvalidUtf8FromTheWireIsReplaced) {
-  EXPECT_EQ(valid_utf8("ok \xC3\xA9"), "ok \xC3\xA9");
-  EXPECT_EQ(valid_utf8("bad \xFF end"), "bad \xEF\xBF\xBD end");
-  EXPECT_EQ(valid_utf8("\xE2\x82"), "\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(findings::valid_utf8("ok \xC3\xA9"), "ok \xC3\xA9");
+  EXPECT_EQ(findings::valid_utf8("bad \xFF end"), "bad \xEF\xBF\xBD end");
+  EXPECT_EQ(findings::valid_utf8("\xE2\x82"), "\xEF\xBF\xBD\xEF\xBF\xBD");
   Harness h;
   for (int i = 0; i < 2; ++i) {
     h.run(Stmt(select_user_by_id(), h.conn).params({"\xFF"}).sql("SELECT 'caf\xE9'"));

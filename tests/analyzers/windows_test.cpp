@@ -5,14 +5,8 @@
 namespace pgsleuth::analyzers::testing {
 namespace {
 
-config::AnalysisSettings with_summaries() {
-  config::AnalysisSettings s;
-  s.request_summaries = true;
-  return s;
-}
-
 TEST(Windows, TraceparentSpansConnections) {
-  Harness h(with_summaries());
+  Harness h;
   const auto other = make_conn(2);
   int i = 0;
   for (const auto& id : numbers(6)) {
@@ -36,7 +30,7 @@ TEST(Windows, TraceparentSpansConnections) {
 }
 
 TEST(Windows, TransactionIsOneWindowEndingAtCommit) {
-  Harness h(with_summaries());
+  Harness h;
   h.run(Stmt(begin_shape(), h.conn).tx('I', 'T'));
   for (const auto& id : numbers(5)) {
     h.run(Stmt(select_comments_by_post(), h.conn).params({id}).tx('T', 'T'), 300ms);
@@ -52,7 +46,7 @@ TEST(Windows, TransactionIsOneWindowEndingAtCommit) {
 }
 
 TEST(Windows, ImplicitDriverTransactionAndErrorStateStayOneWindow) {
-  Harness h(with_summaries());
+  Harness h;
   // psycopg2: BEGIN sent by the driver, then a failing statement ('E'), then ROLLBACK.
   h.run(Stmt(begin_shape(), h.conn).tx('I', 'T'));
   h.run(Stmt(select_user_by_id(), h.conn).params({"1"}).tx('T', 'E').failed());
@@ -63,7 +57,7 @@ TEST(Windows, ImplicitDriverTransactionAndErrorStateStayOneWindow) {
 }
 
 TEST(Windows, IdleGapWindowIsClosedByTickWithoutANewStatement) {
-  Harness h(with_summaries());
+  Harness h;
   h.run(Stmt(select_user_by_id(), h.conn).params({"1"}));
   h.run(Stmt(select_user_by_id(), h.conn).params({"2"}));
   h.advance(50ms);
@@ -78,7 +72,7 @@ TEST(Windows, IdleGapWindowIsClosedByTickWithoutANewStatement) {
 }
 
 TEST(Windows, TicksDuringABusyWindowDoNotEndIt) {
-  Harness h(with_summaries());
+  Harness h;
   for (int i = 0; i < 10; ++i) {
     h.run(Stmt(select_user_by_id(), h.conn).params({std::to_string(i)}), 60ms);
     h.tick();
@@ -91,7 +85,7 @@ TEST(Windows, TicksDuringABusyWindowDoNotEndIt) {
 }
 
 TEST(Windows, StatementWithoutShapeStillCounts) {
-  Harness h(with_summaries());
+  Harness h;
   AnalyzedStatement bare = Stmt(select_user_by_id(), h.conn).at(h.now);
   bare.shape.reset();
   h.analyzer->on_statement(std::move(bare));
@@ -103,7 +97,7 @@ TEST(Windows, StatementWithoutShapeStillCounts) {
 }
 
 TEST(Windows, IdleGapSplitsRequestsOnOneConnection) {
-  Harness h(with_summaries());
+  Harness h;
   h.run(Stmt(select_user_by_id(), h.conn).params({"1"}), 150ms);
   h.run(Stmt(select_user_by_id(), h.conn).params({"1"}));
   h.settle();
@@ -114,7 +108,7 @@ TEST(Windows, IdleGapSplitsRequestsOnOneConnection) {
 }
 
 TEST(Windows, ConnectionCloseEndsItsWindows) {
-  Harness h(with_summaries());
+  Harness h;
   h.run(Stmt(begin_shape(), h.conn).tx('I', 'T'));
   h.run(Stmt(select_user_by_id(), h.conn).params({"1"}).tx('T', 'T'));
   const auto other = make_conn(2);
@@ -127,7 +121,7 @@ TEST(Windows, ConnectionCloseEndsItsWindows) {
 }
 
 TEST(Windows, CloseAllEndsEveryWindowAtShutdown) {
-  Harness h(with_summaries());
+  Harness h;
   h.run(Stmt(begin_shape(), h.conn).tx('I', 'T'));
   h.run(Stmt(select_user_by_id(), make_conn(2)).params({"1"}).trace("abc"));
   h.run(Stmt(select_user_by_id(), make_conn(3)).params({"1"}));
@@ -154,7 +148,7 @@ TEST(Windows, ReloadAppliesToWindowsOpenedAfterIt) {
 }
 
 TEST(Windows, MaxOpenWindowsClosesTheOldestEarly) {
-  config::AnalysisSettings s = with_summaries();
+  config::AnalysisSettings s;
   s.window.max_open_windows = 2;
   Harness h(s);
   for (uint64_t c = 1; c <= 3; ++c) h.run(Stmt(select_user_by_id(), make_conn(c)).params({"1"}));

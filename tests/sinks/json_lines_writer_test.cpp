@@ -31,10 +31,10 @@ TEST(JsonLinesWriter, WritesOneValidObjectPerLineAndFlushesEach) {
   const auto path = temp_path("pgsleuth-sink");
   std::filesystem::remove(path);
   JsonLinesWriter writer(path.string());
-  writer.emit({{"kind", "n_plus_one"}, {"count", 7}, {"message", "two\nlines \"quoted\""}});
+  writer.write({{"kind", "n_plus_one"}, {"count", 7}, {"message", "two\nlines \"quoted\""}});
   // Flushed per line: readable before the writer is destroyed.
   ASSERT_EQ(read_lines(path).size(), 1u);
-  writer.emit({{"kind", "request_summary"}, {"route", nullptr}});
+  writer.write({{"kind", "request_summary"}, {"route", nullptr}});
 
   const auto lines = read_lines(path);
   ASSERT_EQ(lines.size(), 2u);
@@ -53,7 +53,7 @@ TEST(JsonLinesWriter, WritesDecimalsPlainlyForPeople) {
   std::filesystem::remove(path);
   {
     JsonLinesWriter writer(path.string());
-    writer.emit({{"db_time_ms", 5.474},
+    writer.write({{"db_time_ms", 5.474},
                  {"gaps_ms", {{"min", 0.038}, {"max", 1250.5}}},
                  {"whole", 3.0},
                  {"tiny", 1e-9},
@@ -81,7 +81,7 @@ TEST(JsonLinesWriter, AppendsToAnExistingFile) {
   { std::ofstream(path) << "{\"kind\":\"old\"}\n"; }
   {
     JsonLinesWriter writer(path.string());
-    writer.emit({{"kind", "new"}});
+    writer.write({{"kind", "new"}});
   }
   const auto lines = read_lines(path);
   ASSERT_EQ(lines.size(), 2u);
@@ -103,7 +103,7 @@ TEST(JsonLinesWriter, DashMeansStandardOutput) {
   testing::internal::CaptureStdout();
   {
     JsonLinesWriter writer("-");
-    writer.emit({{"kind", "select_star"}});
+    writer.write({{"kind", "select_star"}});
   }
   const std::string out = testing::internal::GetCapturedStdout();
   EXPECT_EQ(out, "{\"kind\":\"select_star\"}\n");

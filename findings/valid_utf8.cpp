@@ -1,8 +1,8 @@
-#include "analyzers/valid_utf8.hpp"
+#include "findings/valid_utf8.hpp"
 
 #include <boost/json.hpp>
 
-namespace pgsleuth::analyzers {
+namespace pgsleuth::findings {
 
 namespace {
 
@@ -73,4 +73,4 @@ void make_valid_utf8(boost::json::value& value) {
   }
 }
 
-}  // namespace pgsleuth::analyzers
+}  // namespace pgsleuth::findings

@@ -7,11 +7,11 @@
 
 #include <boost/json/value.hpp>
 
-namespace pgsleuth::analyzers {
+namespace pgsleuth::findings {
 
 std::string valid_utf8(std::string_view text);
 
 // Every string (and key) in `value`, recursively.
 void make_valid_utf8(boost::json::value& value);
 
-}  // namespace pgsleuth::analyzers
+}  // namespace pgsleuth::findings

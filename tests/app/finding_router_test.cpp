@@ -1,0 +1,58 @@
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "app/finding_router.hpp"
+
+namespace pgsleuth::app {
+namespace {
+
+using findings::Finding;
+using findings::RequestSummary;
+
+struct Recorder : findings::FindingSink {
+  void emit(const Finding& f) override { findings.push_back(f); }
+  void emit(const RequestSummary& s) override { summaries.push_back(s); }
+  std::vector<Finding> findings;
+  std::vector<RequestSummary> summaries;
+};
+
+Finding finding_of(findings::Details details) {
+  Finding f;
+  f.details = std::move(details);
+  f.count = 3;
+  return f;
+}
+
+TEST(FindingRouter, SummariesReachTheStreamOnlyWhenAskedForAndRecentAlways) {
+  Recorder stream, recent;
+  FindingRouter router(stream, false, recent);
+  router.emit(RequestSummary{});
+  EXPECT_TRUE(stream.summaries.empty());
+  EXPECT_EQ(recent.summaries.size(), 1u);
+
+  router.set_write_summaries(true);  // SIGHUP turned output.request_summaries on
+  router.emit(RequestSummary{});
+  EXPECT_EQ(stream.summaries.size(), 1u);
+  EXPECT_EQ(recent.summaries.size(), 2u);
+}
+
+TEST(FindingRouter, FindingsGoEverywhereAndAreCountedByKind) {
+  Recorder stream, recent;
+  FindingRouter router(stream, false, recent);
+  router.emit(finding_of(findings::NPlusOneDetails{}));
+  router.emit(finding_of(findings::NPlusOneDetails{}));
+  router.emit(finding_of(findings::QueryBudgetDetails{}));
+  router.emit(RequestSummary{});
+  EXPECT_EQ(stream.findings.size(), 3u);
+  EXPECT_EQ(recent.findings.size(), 3u);
+  const auto counts = router.counts_by_kind();
+  EXPECT_EQ(counts.at("n_plus_one"), 2u);
+  EXPECT_EQ(counts.at("query_budget_exceeded"), 1u);
+  EXPECT_EQ(counts.at("select_star"), 0u);
+  EXPECT_EQ(counts.count("request_summary"), 0u) << "a summary is not a finding";
+  EXPECT_EQ(counts.size(), findings::kKindCount);
+}
+
+}  // namespace
+}  // namespace pgsleuth::app
