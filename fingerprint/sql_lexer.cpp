@@ -11,13 +11,7 @@ bool is_ident_start(unsigned char c) {
 }
 bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 bool is_ident_cont(unsigned char c) { return is_ident_start(c) || is_digit(c) || c == '$'; }
-bool is_hex(unsigned char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-int hex_value(unsigned char c) {
-  if (is_digit(c)) return c - '0';
-  return (c | 0x20) - 'a' + 10;
-}
+bool is_hex(char c) { return hex_digit(c) >= 0; }
 bool is_op_char(char c) { return c != '\0' && std::strchr("~!@#^&|`?+-*/%<>=", c) != nullptr; }
 bool equals_nocase(std::string_view word, std::string_view lower) {
   if (word.size() != lower.size()) return false;
@@ -229,10 +223,10 @@ class Lexer {
       return true;
     }
     if (e == 'x' && is_hex(peek(2))) {
-      int value = hex_value(peek(2));
+      int value = hex_digit(peek(2));
       size_t i = 3;
       if (is_hex(peek(3))) {
-        value = value * 16 + hex_value(peek(3));
+        value = value * 16 + hex_digit(peek(3));
         i = 4;
       }
       if (value == 0 || value >= 0x80) return false;
@@ -255,7 +249,7 @@ class Lexer {
     for (size_t i = 0; i < digits; ++i) {
       const char h = peek(first + i);
       if (!is_hex(h)) return false;
-      cp = cp * 16 + static_cast<uint32_t>(hex_value(h));
+      cp = cp * 16 + static_cast<uint32_t>(hex_digit(h));
     }
     if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
     pos_ += first + digits;

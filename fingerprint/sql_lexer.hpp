@@ -69,6 +69,13 @@ struct LexedQuery {
 // ATOMIC bodies, ';' inside parentheses, a NUL byte, over-long input...).
 bool lex_sql(std::string_view sql, LexedQuery& out);
 
+// The value of a hex digit (either case), or -1.
+inline int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') return (c | 0x20) - 'a' + 10;
+  return -1;
+}
+
 // Whitespace as PostgreSQL 15's scanner defines it.
 inline bool is_sql_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';

@@ -6,12 +6,6 @@
 namespace pgsleuth::fingerprint {
 namespace {
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') return (c | 0x20) - 'a' + 10;
-  return -1;
-}
-
 std::optional<std::string> url_decode(std::string_view in) {
   std::string out;
   out.reserve(in.size());
