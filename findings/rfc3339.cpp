@@ -37,7 +37,8 @@ std::string rfc3339(WallTime t) {
 std::optional<WallTime> parse_rfc3339(std::string_view text) {
   size_t pos = 0;
   const auto year = number(text, pos, 4);
-  if (!year || !expect(text, pos, '-')) return std::nullopt;
+  // Nanosecond time points hold 1678..2261; a year outside is no finding's.
+  if (!year || *year < 1700 || *year > 2200 || !expect(text, pos, '-')) return std::nullopt;
   const auto month = number(text, pos, 2);
   if (!month || !expect(text, pos, '-')) return std::nullopt;
   const auto day = number(text, pos, 2);

@@ -32,5 +32,14 @@ TEST(Rfc3339, RefusesWhatIsNotATime) {
   }
 }
 
+// Found by fuzz_findings_reader: year 4048 overflowed the nanosecond time
+// point (UBSan: signed integer overflow in <chrono>).
+TEST(Rfc3339, RefusesYearsNoTimePointHolds) {
+  for (const char* far : {"4048-05-01T12:00:00.000Z", "9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z"}) {
+    EXPECT_FALSE(parse_rfc3339(far)) << far;
+  }
+  EXPECT_TRUE(parse_rfc3339("2200-01-01T00:00:00Z"));
+}
+
 }  // namespace
 }  // namespace pgsleuth::findings
