@@ -18,7 +18,8 @@ CommentLayout from_pg_scanner(std::string_view text) {
     return out;
   }
   bool code = false;
-  for (const auto& t : tokens) {
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const PgToken& t = tokens[i];
     const bool comment = t.type == pg_token::kSqlComment || t.type == pg_token::kCComment;
     if (comment) {
       out.comments.push_back(CommentSpan{static_cast<uint32_t>(t.start), static_cast<uint32_t>(t.end),
@@ -26,7 +27,10 @@ CommentLayout from_pg_scanner(std::string_view text) {
     } else if (t.type != kSemicolon) {
       if (!code) out.code_begin = static_cast<size_t>(t.start);
       code = true;
-      out.code_end = static_cast<size_t>(t.end);
+      // libpg_query's end of a literal is not to be trusted (U&'...' ends
+      // where it starts); only white space lies between tokens.
+      const size_t next = i + 1 < tokens.size() ? static_cast<size_t>(tokens[i + 1].start) : text.size();
+      out.code_end = trim_sql_space(text, static_cast<size_t>(t.start), next).second;
     }
   }
   return out;
@@ -50,7 +54,7 @@ CommentLayout comment_layout(std::span<const CommentSpan> comments, std::span<co
     }
   }
   if (!tokens.empty()) {
-    out.code_begin = tokens.front().begin - begin;
+    out.code_begin = text_begin(tokens.front()) - begin;
     out.code_end = tokens.back().end - begin;
   }
   return out;

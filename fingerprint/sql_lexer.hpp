@@ -35,6 +35,12 @@ struct Token {
   LiteralClass literal = LiteralClass::None;
 };
 
+// Where the token's text starts. An N'...' token starts at its quote (the
+// grammar sees NCHAR, then a string), but the N is still part of the text.
+inline uint32_t text_begin(const Token& t) {
+  return t.literal == LiteralClass::National ? t.begin - 1 : t.begin;
+}
+
 // One statement of a (possibly multi-statement) query string: its text with
 // surrounding whitespace trimmed, and its tokens (comments are not tokens).
 struct LexedStatement {

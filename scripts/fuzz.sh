@@ -4,13 +4,17 @@
 # first (configuring build-fuzz with clang++ if it is missing).
 # Usage: scripts/fuzz.sh [SECONDS]
 # Env: FUZZ_BUILD_DIR (build-fuzz), FUZZ_TARGETS (names, default all),
-#      FUZZ_TIMEOUT (seconds one input may take, default 10), JOBS.
+#      FUZZ_TIMEOUT (seconds one input may take, default 10), JOBS,
+#      FUZZ_SEED (libFuzzer's -seed; default 0, a new one each run). The test
+#      command fixes it, so CI explores the same inputs for the same tree and
+#      fails only when the tree changed: finding new bugs is the long runs' job.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SECONDS_EACH=${1:-60}
 BUILD=$(realpath -m "${FUZZ_BUILD_DIR:-build-fuzz}")
 INPUT_TIMEOUT=${FUZZ_TIMEOUT:-10}
+SEED=${FUZZ_SEED:-0}
 JOBS=${JOBS:-2}
 if [[ ! "$SECONDS_EACH" =~ ^[0-9]+$ || "$SECONDS_EACH" -eq 0 ]]; then
   echo "fuzz.sh: SECONDS must be a positive integer, not '$SECONDS_EACH'" >&2
@@ -45,7 +49,7 @@ for name in $targets; do
   # The grown corpus (first directory) is kept between runs; seeds are read only.
   status=0
   timeout --kill-after=10 $((SECONDS_EACH + 60)) \
-    "$BUILD/fuzz/fuzz_$name" -max_total_time="$SECONDS_EACH" -timeout="$INPUT_TIMEOUT" \
+    "$BUILD/fuzz/fuzz_$name" -max_total_time="$SECONDS_EACH" -timeout="$INPUT_TIMEOUT" -seed="$SEED" \
     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$dir/artifacts/" \
     "$dir/corpus" "${seeds[@]}" >"$log" 2>&1 || status=$?
   stats=$(grep -E '^#[0-9]+' "$log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+' || true)

@@ -7,7 +7,8 @@
 # Usage: scripts/test.sh [extra ctest args, for both ctest runs]
 # Env: BUILD_DIR (build), SANITIZE_BUILD_DIR (build-fuzz), JOBS,
 #      SANITIZE=0 to leave out the sanitizer stage (local iteration only: CI
-#      runs everything), FUZZ_SECONDS per fuzzer (20).
+#      runs everything), FUZZ_SECONDS per fuzzer (20), FUZZ_SEED (1: the
+#      same inputs every run, so a failure means the tree changed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,6 +42,6 @@ stage_done "sanitizer build"
 (cd "$SANITIZE_BUILD_DIR" && ctest --output-on-failure --timeout 600 -j "$JOBS" "$@")
 stage_done "sanitizer ctest"
 if [ -f scripts/fuzz.sh ]; then
-  FUZZ_BUILD_DIR=$SANITIZE_BUILD_DIR JOBS=$JOBS bash scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
+  FUZZ_SEED=${FUZZ_SEED:-1} FUZZ_BUILD_DIR=$SANITIZE_BUILD_DIR JOBS=$JOBS bash scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
   stage_done fuzz
 fi

@@ -48,6 +48,22 @@ TEST(EdgeComments, UnterminatedLeadingCommentIsScannedOnce) {
   EXPECT_EQ(trim_edge_comments(text + " SELECT 1"), text + " SELECT 1");
 }
 
+// The fuzzer's find: N'...' starts at its quote, and the cut lost the N.
+// `n';'(;` is read by libpg_query (';' inside parentheses), the text left
+// by the lexer; both must keep the N.
+TEST(EdgeComments, KeepsTheNOfANationalLiteral) {
+  EXPECT_EQ(trim_edge_comments("/* c */ N'x' /* d */"), "N'x'");
+  EXPECT_EQ(trim_edge_comments("n';'(;"), "n';'(");
+  EXPECT_EQ(trim_edge_comments("n';'("), "n';'(");
+}
+
+// libpg_query says a U&'...' literal ends where it starts; the cut must
+// not believe it. The lexer leaves this text (a bad escape) to libpg_query.
+TEST(EdgeComments, KeepsAUnicodeLiteralLibpgQueryMismeasures) {
+  const std::string text = "]Y]]\fu&'\\/x.'\f\f";
+  EXPECT_EQ(trim_edge_comments(text), "]Y]]\fu&'\\/x.'");
+}
+
 TEST(EdgeComments, OneShapeReadsTheSameInEveryRequest) {
   Fingerprinter fp;
   auto a = fp.analyze("SELECT name FROM authors WHERE id = 7 /*traceparent='00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'*/");
