@@ -90,8 +90,15 @@ TEST_F(Backpressure, AServerThatStopsReadingStallsTheClientAndRunsEveryQueryLate
   ASSERT_TRUE(wire::read_until_ready(client, kSettleTimeout));
   long rss_before = rss_kib(proxy().pid());
 
-  // The backend sleeps and reads nothing meanwhile.
-  ASSERT_TRUE(client.send_all(wire::query("SELECT pg_sleep(3)")));
+  // The backend waits for a lock this test holds, reading nothing, until
+  // the test lets it go: a sleep would end on its own on a slow machine,
+  // and the server would read the stream after all.
+  auto holder = pq_connect(PgClusterEnvironment::cluster().conninfo());
+  PgResultPtr created(PQexec(holder.get(), "CREATE TABLE IF NOT EXISTS e2e_stall (x int)"));
+  ASSERT_EQ(PQresultStatus(created.get()), PGRES_COMMAND_OK) << PQerrorMessage(holder.get());
+  PgResultPtr held(PQexec(holder.get(), "BEGIN; LOCK TABLE e2e_stall IN ACCESS EXCLUSIVE MODE"));
+  ASSERT_EQ(PQresultStatus(held.get()), PGRES_COMMAND_OK) << PQerrorMessage(holder.get());
+  ASSERT_TRUE(client.send_all(wire::query("SELECT count(*) FROM e2e_stall")));
   std::string stream;
   for (int i = 0; i < kQueries; ++i) stream += wire::query("SELECT " + std::to_string(i) + padding);
   size_t sent = 0;
@@ -111,6 +118,8 @@ TEST_F(Backpressure, AServerThatStopsReadingStallsTheClientAndRunsEveryQueryLate
   long rss_stalled = rss_kib(proxy().pid());
   EXPECT_LT(rss_stalled - rss_before, 32 * 1024) << "before " << rss_before << " KiB, stalled " << rss_stalled;
 
+  PgResultPtr released(PQexec(holder.get(), "COMMIT"));
+  ASSERT_EQ(PQresultStatus(released.get()), PGRES_COMMAND_OK) << PQerrorMessage(holder.get());
   ASSERT_TRUE(client.send_all(stream.substr(sent)));
   for (int i = 0; i <= kQueries; ++i) {
     std::optional<wire::BackendMessage> error;
