@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/metric.hpp"
+
 namespace pgsleuth::admin {
 
 using Labels = std::vector<std::pair<std::string, std::string>>;
@@ -21,8 +23,6 @@ struct HistogramSnapshot {
   std::vector<uint64_t> bucket_counts;
   double sum = 0;
 };
-
-enum class MetricType { Counter, Gauge, Histogram };
 
 bool is_valid_metric_name(std::string_view name);
 bool is_valid_label_name(std::string_view name);

@@ -2,6 +2,7 @@
 
 #include "admin/admin_server.hpp"
 #include "admin/metrics_exposition.hpp"
+#include "app/app_metrics.hpp"
 #include "findings/json.hpp"
 
 namespace pgsleuth::app {
@@ -21,29 +22,21 @@ namespace {
 
 admin::MetricsSnapshot snapshot(const AdminState& state, proxy::ProxyServer& proxy, AnalysisThread& analysis,
                                 FindingRouter& router) {
+  const AnalysisMetrics a = analysis.metrics();
+  MetricValues<AppMetric> app;
+  app[AppMetric::FindingsRateLimited] = a.analyzer.findings_suppressed;
+  app[AppMetric::FingerprintCacheHits] = a.cache.hits;
+  app[AppMetric::FingerprintCacheMisses] = a.cache.misses;
+  app[AppMetric::WindowsOpen] = a.analyzer.windows_open;
+  app[AppMetric::ConfigReloads] = state.reloads.load();
+  app[AppMetric::ConfigReloadFailures] = state.reload_failures.load();
+
   admin::MetricsSnapshot m;
-  proxy::ProxyCounters p = proxy.counters();
-  AnalysisMetrics a = analysis.metrics();
-  m.connections_active = p.connections_active;
-  m.connections_total = p.connections_total;
-  m.bytes_client_to_server = p.bytes_from_clients;
-  m.bytes_server_to_client = p.bytes_from_servers;
-  m.statements_by_kind = a.statements_by_kind;
-  m.findings_by_kind = router.counts_by_kind();
-  m.findings_rate_limited = a.analyzer.findings_suppressed;
-  m.statement_duration_seconds = analysis.statement_durations().snapshot();
-  m.fingerprint_cache_hits = a.cache.hits;
-  m.fingerprint_cache_misses = a.cache.misses;
-  m.windows_open = a.analyzer.windows_open;
-  m.events_dropped = p.events_dropped;
-  m.protocol_errors = p.observer_failures;
-  m.upstream_connect_failures = p.upstream_connect_failures;
-  m.connections_refused = p.connections_refused;
-  m.servers_reused = p.servers_reused;
-  m.server_resets_failed = p.server_resets_failed;
-  m.servers_idle = p.servers_idle;
-  m.config_reloads = state.reloads.load();
-  m.config_reload_failures = state.reload_failures.load();
+  m.add(proxy::kProxyMetrics, proxy.counters());
+  m.metrics.emplace_back(admin::LabelledMetric{kStatementsByKind, a.statements_by_kind});
+  m.metrics.emplace_back(admin::LabelledMetric{kFindingsByKind, router.counts_by_kind()});
+  m.metrics.emplace_back(admin::HistogramMetric{kStatementDuration, analysis.statement_durations().snapshot()});
+  m.add(kAppMetrics, app);
   return m;
 }
 

@@ -68,6 +68,6 @@ int main(int argc, char** argv) {
   server.stop(std::chrono::milliseconds(0));
   auto c = server.counters();
   std::fprintf(stderr, "statement events counted: %llu, dropped: %llu\n",
-               static_cast<unsigned long long>(statements), static_cast<unsigned long long>(c.events_dropped));
+               static_cast<unsigned long long>(statements), static_cast<unsigned long long>(c[pgsleuth::proxy::ProxyMetric::EventsDropped]));
   return 0;
 }

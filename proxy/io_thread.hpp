@@ -18,33 +18,12 @@
 #include "events/statement_event.hpp"
 #include "proxy/cancel_keys.hpp"
 #include "proxy/event_loop.hpp"
+#include "proxy/proxy_metrics.hpp"
 #include "proxy/upstream_pool.hpp"
 
 namespace pgsleuth::proxy {
 
 class Session;
-
-// Written only by the owning I/O thread (relaxed), read by anyone.
-struct alignas(64) IoThreadCounters {
-  std::atomic<uint64_t> connections_total{0};
-  std::atomic<uint64_t> connections_active{0};
-  std::atomic<uint64_t> bytes_from_clients{0};
-  std::atomic<uint64_t> bytes_from_servers{0};
-  std::atomic<uint64_t> events_queued{0};
-  std::atomic<uint64_t> events_dropped{0};
-  std::atomic<uint64_t> observer_failures{0};
-  std::atomic<uint64_t> upstream_connect_failures{0};
-  std::atomic<uint64_t> connections_refused{0};
-  std::atomic<uint64_t> servers_reused{0};        // a client given an idle server connection
-  std::atomic<uint64_t> server_resets_failed{0};  // DISCARD ALL did not leave it clean
-
-  static void add(std::atomic<uint64_t>& c, uint64_t n = 1) {
-    c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
-  }
-  static void sub(std::atomic<uint64_t>& c, uint64_t n = 1) {
-    c.store(c.load(std::memory_order_relaxed) - n, std::memory_order_relaxed);
-  }
-};
 
 struct IoThread {
   IoThread(size_t queue_capacity, bool observe, UpstreamPoolOptions pool_options, CancelKeys& keys)
@@ -56,16 +35,12 @@ struct IoThread {
   // Hands an event to analysis, or counts it dropped: never waits.
   void publish(events::Event&& ev) {
     if (!events) return;
-    if (events->try_push(std::move(ev))) {
-      IoThreadCounters::add(counters.events_queued);
-    } else {
-      IoThreadCounters::add(counters.events_dropped);
-    }
+    counters.add(events->try_push(std::move(ev)) ? ProxyMetric::EventsQueued : ProxyMetric::EventsDropped);
   }
 
   std::unique_ptr<events::SpscRing<events::Event>> events;  // null: no analysis
   CancelKeys& cancel_keys;  // every thread's (ProxyServer's)
-  IoThreadCounters counters;
+  SingleWriterCounters<ProxyMetric> counters;
   std::unordered_map<uint64_t, std::weak_ptr<Session>> sessions;  // this thread's only
   std::thread thread;
   // Closes the idle server connections of every thread (set by ProxyServer).

@@ -108,8 +108,8 @@ void ProxyServer::accept_next() {
 }
 
 void ProxyServer::on_accepted(IoThread& thread, tcp::socket socket) {
-  if (counters().connections_active >= options_.max_connections) {
-    IoThreadCounters::add(thread.counters.connections_refused);
+  if (counters()[ProxyMetric::ConnectionsActive] >= options_.max_connections) {
+    thread.counters.add(ProxyMetric::ConnectionsRefused);
     std::string err = wire::make_error_response("FATAL", "53300",
                                                 "pgsleuth: too many connections to the proxy");
     error_code ec;
@@ -152,7 +152,7 @@ void ProxyServer::stop(std::chrono::milliseconds grace) {
   };
   on_each(drain(false));
   auto deadline = std::chrono::steady_clock::now() + grace;
-  while (counters().connections_active > 0 && std::chrono::steady_clock::now() < deadline) {
+  while (counters()[ProxyMetric::ConnectionsActive] > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   on_each(drain(true));
@@ -165,19 +165,8 @@ void ProxyServer::stop(std::chrono::milliseconds grace) {
 ProxyCounters ProxyServer::counters() const {
   ProxyCounters c;
   for (const auto& t : threads_) {
-    const auto& k = t->counters;
-    c.connections_total += k.connections_total.load(std::memory_order_relaxed);
-    c.connections_active += k.connections_active.load(std::memory_order_relaxed);
-    c.connections_refused += k.connections_refused.load(std::memory_order_relaxed);
-    c.bytes_from_clients += k.bytes_from_clients.load(std::memory_order_relaxed);
-    c.bytes_from_servers += k.bytes_from_servers.load(std::memory_order_relaxed);
-    c.events_queued += k.events_queued.load(std::memory_order_relaxed);
-    c.events_dropped += k.events_dropped.load(std::memory_order_relaxed);
-    c.observer_failures += k.observer_failures.load(std::memory_order_relaxed);
-    c.upstream_connect_failures += k.upstream_connect_failures.load(std::memory_order_relaxed);
-    c.servers_reused += k.servers_reused.load(std::memory_order_relaxed);
-    c.server_resets_failed += k.server_resets_failed.load(std::memory_order_relaxed);
-    c.servers_idle += t->pool.idle();
+    t->counters.add_to(c);
+    c[ProxyMetric::ServersIdle] += t->pool.idle();
   }
   return c;
 }

@@ -36,21 +36,6 @@ struct ProxyOptions {
   uint32_t server_lifetime_ms = 3'600'000;  // after its login; 0: never reused
 };
 
-struct ProxyCounters {
-  uint64_t connections_total = 0;
-  uint64_t connections_active = 0;
-  uint64_t connections_refused = 0;
-  uint64_t bytes_from_clients = 0;
-  uint64_t bytes_from_servers = 0;
-  uint64_t events_queued = 0;
-  uint64_t events_dropped = 0;
-  uint64_t observer_failures = 0;
-  uint64_t upstream_connect_failures = 0;
-  uint64_t servers_reused = 0;
-  uint64_t server_resets_failed = 0;
-  uint64_t servers_idle = 0;
-};
-
 class ProxyServer {
  public:
   explicit ProxyServer(ProxyOptions options);

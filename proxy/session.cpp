@@ -30,14 +30,14 @@ Session::Session(IoThread& thread, tcp::socket client, const Upstream& upstream,
   auto remote = client_.remote_endpoint(ec);
   client_addr_ = ec ? "" : remote.address().to_string();
   client_.set_option(tcp::no_delay(true), ec);
-  IoThreadCounters::add(thread_.counters.connections_total);
-  IoThreadCounters::add(thread_.counters.connections_active);
+  thread_.counters.add(ProxyMetric::ConnectionsTotal);
+  thread_.counters.add(ProxyMetric::ConnectionsActive);
 }
 
 Session::~Session() {
   close_end(client_end_);
   close_end(upstream_end_);
-  IoThreadCounters::sub(thread_.counters.connections_active);
+  thread_.counters.sub(ProxyMetric::ConnectionsActive);
   thread_.sessions.erase(id_);
 }
 
@@ -59,7 +59,7 @@ void Session::observe(bool from_client, size_t n, events::SteadyTime now) {
     if (!observer_->server_fault().empty()) server_broke(observer_->server_fault());
   }
   if (!observer_->active()) {
-    IoThreadCounters::add(thread_.counters.observer_failures);
+    thread_.counters.add(ProxyMetric::ProtocolErrors);
     spdlog::warn("connection {} from {}: stopped analysing it: {}", id_, client_addr_,
                  observer_->failure());
   }

@@ -92,7 +92,7 @@ void Session::forward(Flow& f, size_t n) {
     if (n == 0) return end_if_due();
   }
   auto now = events::SteadyTime::clock::now();
-  IoThreadCounters::add(f.from_client ? thread_.counters.bytes_from_clients : thread_.counters.bytes_from_servers, n);
+  thread_.counters.add(f.from_client ? ProxyMetric::BytesFromClients : ProxyMetric::BytesFromServers, n);
   ssize_t written = ::send(f.to.fd, f.buf.data(), n, MSG_NOSIGNAL);
   if (written < 0) {
     if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {

@@ -30,7 +30,7 @@ bool Session::reuse_idle_upstream() {
   if (!observer_) return false;
   auto idle = thread_.pool.take(startup_packet_);
   if (!idle) return false;
-  IoThreadCounters::add(thread_.counters.servers_reused);
+  thread_.counters.add(ProxyMetric::ServersReused);
   upstream_ = std::move(idle->socket);
   upstream_opened_ = idle->opened;
   greeting_ = std::move(idle->greeting);
@@ -84,7 +84,7 @@ void Session::on_reset_answer(size_t n) {
     case ServerReset::State::Waiting:
       return;
     case ServerReset::State::Failed:
-      IoThreadCounters::add(thread_.counters.server_resets_failed);
+      thread_.counters.add(ProxyMetric::ServerResetsFailed);
       spdlog::debug("connection {}: server connection not kept: {}", id_, reset_->failure());
       return close("server connection not clean");
     case ServerReset::State::Clean:

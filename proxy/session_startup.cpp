@@ -129,7 +129,7 @@ void Session::connect_upstream() {
                       [self = shared_from_this()](error_code ec, const tcp::endpoint&) {
                         self->timer_.cancel();
                         if (ec) {
-                          IoThreadCounters::add(self->thread_.counters.upstream_connect_failures);
+                          self->thread_.counters.add(ProxyMetric::UpstreamConnectFailures);
                           std::string reason = ec == asio::error::operation_aborted
                                                    ? "timed out"
                                                    : ec.message();

@@ -13,6 +13,9 @@
 
 #include "admin/latency_histogram.hpp"
 #include "admin/metrics_exposition.hpp"
+#include "app/app_metrics.hpp"
+#include "findings/finding_kind.hpp"
+#include "proxy/proxy_metrics.hpp"
 #include "admin/recent_ring.hpp"
 
 namespace pgsleuth::admin {
@@ -56,26 +59,39 @@ bool closed_without_reply(tcp::socket& socket) {
   return n == 0 && (ec == asio::error::eof || ec == asio::error::connection_reset);
 }
 
+// Through the real tables (header-only), so the names asserted below are
+// the ones pgsleuth serves.
 MetricsSnapshot sample_snapshot() {
-  MetricsSnapshot s;
-  s.connections_active = 3;
-  s.connections_total = 40;
-  s.bytes_client_to_server = 1000;
-  s.bytes_server_to_client = 50000;
-  s.statements_by_kind = {{"select", 90}, {"insert", 5}};
-  s.findings_by_kind = {{"n_plus_one", 2}, {"query_budget_exceeded", 1}};
+  using proxy::ProxyMetric;
+  using app::AppMetric;
+  proxy::ProxyCounters p;
+  p[ProxyMetric::ConnectionsActive] = 3;
+  p[ProxyMetric::ConnectionsTotal] = 40;
+  p[ProxyMetric::BytesFromClients] = 1000;
+  p[ProxyMetric::BytesFromServers] = 50000;
+  p[ProxyMetric::EventsDropped] = 1;
+  p[ProxyMetric::ProtocolErrors] = 2;
+  p[ProxyMetric::UpstreamConnectFailures] = 5;
+  p[ProxyMetric::ConnectionsRefused] = 6;
+  MetricValues<AppMetric> a;
+  a[AppMetric::FingerprintCacheHits] = 80;
+  a[AppMetric::FingerprintCacheMisses] = 15;
+  a[AppMetric::WindowsOpen] = 4;
+  a[AppMetric::ConfigReloads] = 7;
+  std::map<std::string, uint64_t> findings;
+  for (const auto& k : findings::kKinds) findings[std::string(k.name)] = 0;  // as FindingRouter counts
+  findings["n_plus_one"] = 2;
+  findings["query_budget_exceeded"] = 1;
   LatencyHistogram h;
   h.observe(0.002);
   h.observe(0.2);
-  s.statement_duration_seconds = h.snapshot();
-  s.fingerprint_cache_hits = 80;
-  s.fingerprint_cache_misses = 15;
-  s.windows_open = 4;
-  s.events_dropped = 1;
-  s.protocol_errors = 2;
-  s.upstream_connect_failures = 5;
-  s.connections_refused = 6;
-  s.config_reloads = 7;
+
+  MetricsSnapshot s;
+  s.add(proxy::kProxyMetrics, p);
+  s.metrics.emplace_back(LabelledMetric{app::kStatementsByKind, {{"select", 90}, {"insert", 5}}});
+  s.metrics.emplace_back(LabelledMetric{app::kFindingsByKind, findings});
+  s.metrics.emplace_back(HistogramMetric{app::kStatementDuration, h.snapshot()});
+  s.add(app::kAppMetrics, a);
   return s;
 }
 
