@@ -15,8 +15,17 @@ namespace {
 
 using namespace pgsleuth::wire;
 
+// Sizes of the kind a statement-reading consumer asks for, small enough
+// that the fuzzer's inputs cross them.
+const CapturePolicy kPolicy{.sql_bytes = 300, .bind_bytes = 200, .data_row_bytes = 100};
+const MessageTable& table_for(Direction d) {
+  static const MessageTable frontend = make_message_table(Direction::Frontend, kPolicy);
+  static const MessageTable backend = make_message_table(Direction::Backend, kPolicy);
+  return d == Direction::Frontend ? frontend : backend;
+}
+
 struct Recorder : MessageObserver {
-  explicit Recorder(Direction d) : table(message_table(d)) {}
+  explicit Recorder(Direction d) : table(table_for(d)) {}
   void on_message(const Message& m) override {
     const MessageRule& rule = table[static_cast<uint8_t>(m.type)];
     FUZZ_CHECK(rule.known);
@@ -36,11 +45,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   uint32_t seed = (data[0] >> 1) | (uint32_t{data[1]} << 7) | 1;
   const std::string_view stream = pgsleuth::fuzz::as_text(data + 2, size - 2);
 
-  FrameDecoder whole(direction);
+  FrameDecoder whole(direction, table_for(direction));
   Recorder whole_seen(direction);
   const bool whole_ok = whole.feed(stream, whole_seen);
 
-  FrameDecoder cut(direction);
+  FrameDecoder cut(direction, table_for(direction));
   Recorder cut_seen(direction);
   bool cut_ok = true;
   for (std::string_view rest = stream; !rest.empty();) {

@@ -11,7 +11,9 @@
 #include <string>
 
 #include "fuzz/fuzz_check.hpp"
+#include "proxy/observed_messages.hpp"
 #include "proxy/statement_tracker.hpp"
+#include "proxy/wire/frame_decoder.hpp"
 
 namespace {
 
@@ -47,8 +49,9 @@ struct Feed : wire::MessageObserver {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   events::SteadyTime now = events::SteadyTime{} + std::chrono::hours(1);
   StatementTracker tracker(std::make_shared<events::ConnectionInfo>(), check_event);
-  wire::FrameDecoder decoders[2] = {wire::FrameDecoder(wire::Direction::Frontend),
-                                    wire::FrameDecoder(wire::Direction::Backend)};
+  wire::FrameDecoder decoders[2] = {
+      wire::FrameDecoder(wire::Direction::Frontend, proxy::observed_messages(wire::Direction::Frontend)),
+      wire::FrameDecoder(wire::Direction::Backend, proxy::observed_messages(wire::Direction::Backend))};
   Feed feeds[2] = {Feed(tracker, false, now), Feed(tracker, true, now)};
   std::string frame;
   std::string_view in = fuzz::as_text(data, size);
@@ -61,7 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     len = std::min(len, in.size());
     const std::string_view body = in.substr(0, len);
     in.remove_prefix(len);
-    const wire::MessageRule& rule = wire::message_table(backend ? wire::Direction::Backend
+    const wire::MessageRule& rule = proxy::observed_messages(backend ? wire::Direction::Backend
                                                                 : wire::Direction::Frontend)[static_cast<uint8_t>(type)];
     if (!rule.known) continue;
     const uint32_t n = static_cast<uint32_t>(std::min<size_t>(body.size(), rule.max_length - 4));

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <utility>
 
+#include "proxy/observed_messages.hpp"
 #include "proxy/server_greeting.hpp"
 #include "proxy/statement_tracker.hpp"
 #include "proxy/wire/frame_decoder.hpp"
@@ -58,8 +59,8 @@ class ConnectionObserver {
   void note_server_message(const wire::Message& m);
 
   StatementTracker tracker_;
-  wire::FrameDecoder frontend_decoder_{wire::Direction::Frontend};
-  wire::FrameDecoder backend_decoder_{wire::Direction::Backend};
+  wire::FrameDecoder frontend_decoder_{wire::Direction::Frontend, observed_messages(wire::Direction::Frontend)};
+  wire::FrameDecoder backend_decoder_{wire::Direction::Backend, observed_messages(wire::Direction::Backend)};
   Direction frontend_{*this, true};
   Direction backend_{*this, false};
   ServerGreeting greeting_;

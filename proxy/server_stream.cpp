@@ -22,7 +22,7 @@ constexpr uint32_t kPidBytes = 4;
 }  // namespace
 
 ServerStream::ServerStream(NewSecret new_secret)
-    : new_secret_(std::move(new_secret)), table_(wire::message_table(wire::Direction::Backend)) {}
+    : new_secret_(std::move(new_secret)), table_(wire::framing_table(wire::Direction::Backend)) {}
 
 size_t ServerStream::pass(char* data, size_t n) {
   if (broken()) return 0;

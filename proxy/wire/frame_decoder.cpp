@@ -6,9 +6,6 @@
 
 namespace pgsleuth::wire {
 
-FrameDecoder::FrameDecoder(Direction direction)
-    : table_(message_table(direction)), direction_(direction) {}
-
 bool FrameDecoder::start_message(char type, uint32_t length) {
   const MessageRule& rule = table_[static_cast<uint8_t>(type)];
   if (!header_ok(rule, length)) {

@@ -27,7 +27,9 @@ class MessageObserver {
 
 class FrameDecoder {
  public:
-  explicit FrameDecoder(Direction direction);
+  // Captures what `table` says (which must outlive the decoder).
+  FrameDecoder(Direction direction, const MessageTable& table) : table_(table), direction_(direction) {}
+  explicit FrameDecoder(Direction direction) : FrameDecoder(direction, framing_table(direction)) {}
 
   // Returns false once the stream stopped making sense (then error() says
   // why and later feeds are ignored).

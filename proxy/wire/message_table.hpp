@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace pgsleuth::wire {
 
@@ -15,11 +16,25 @@ struct MessageRule {
   bool known = false;
   uint32_t capture_bytes = 0;  // body bytes handed to the observer
   uint32_t max_length = 0;     // largest length field accepted
+  std::string_view name;       // as the protocol's documentation names it
 };
 
 using MessageTable = std::array<MessageRule, 256>;
 
-const MessageTable& message_table(Direction direction);
+// How much analysis wants of the messages that carry statement text,
+// parameters and rows: its consumer's choice (proxy/observed_messages.hpp),
+// so this layer depends on nothing above it. Everything else the table
+// captures is what the protocol itself needs to read.
+struct CapturePolicy {
+  uint32_t sql_bytes = 0;       // Query, Parse
+  uint32_t bind_bytes = 0;      // Bind
+  uint32_t data_row_bytes = 0;  // DataRow
+};
+
+MessageTable make_message_table(Direction direction, const CapturePolicy& policy);
+// Framing and the protocol's own messages only: statement text, parameters
+// and rows are not captured.
+const MessageTable& framing_table(Direction direction);
 
 // A header is well-formed when its type is one the direction sends and its
 // length lies within that type's bounds.

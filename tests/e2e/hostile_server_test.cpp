@@ -39,9 +39,9 @@ std::vector<Case> cases() {
   const std::string pgsleuth_error = "broke the PostgreSQL protocol";
   return {
       {"garbage", {wire::row_description({"x"}) + "HTTP/1.1 500 Internal Server Error\r\n\r\n", false, true},
-       "broke the protocol (backend message 'H' has invalid length", pgsleuth_error},
+       "broke the protocol (backend message CopyOutResponse ('H') has invalid length", pgsleuth_error},
       {"length_2gb", {wire::row_description({"x"}) + "D" + wire::int32_bytes(0x80000000u)},
-       "broke the protocol (backend message 'D' has invalid length 2147483648)", pgsleuth_error},
+       "broke the protocol (backend message DataRow ('D') has invalid length 2147483648)", pgsleuth_error},
       {"datarow_first", {wire::data_row({"1"}) + wire::command_complete("SELECT 1") + wire::ready_for_query()},
        "broke the protocol (DataRow before RowDescription)", pgsleuth_error},
       {"unknown_type", {wire::message('!', "")}, "broke the protocol (unknown backend message type 0x21)",
@@ -192,9 +192,9 @@ TEST_F(HostileServerLogin, AnotherProtocolForALoginIsAnErrorNotAWait) {
   PgConnPtr conn(PQconnectdb(conninfo("startup_garbage").c_str()));
   EXPECT_EQ(PQstatus(conn.get()), CONNECTION_BAD);
   std::string error = PQerrorMessage(conn.get());
-  EXPECT_NE(error.find("broke the PostgreSQL protocol: backend message 'S' has invalid length"), std::string::npos)
+  EXPECT_NE(error.find("broke the PostgreSQL protocol: backend message ParameterStatus ('S') has invalid length"), std::string::npos)
       << error;
-  EXPECT_TRUE(logged("broke the protocol (backend message 'S' has invalid length"));
+  EXPECT_TRUE(logged("broke the protocol (backend message ParameterStatus ('S') has invalid length"));
   EXPECT_TRUE(server_side_closed("startup_garbage"));
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "events/value_hash.hpp"
+#include "proxy/observed_messages.hpp"
 #include "tests/wire/wire_builders.hpp"
 
 namespace pgsleuth::proxy {
@@ -44,8 +45,8 @@ class TrackerTest : public ::testing::Test {
   SteadyTime now_ = SteadyTime{} + std::chrono::hours(1);
   std::vector<events::StatementEvent> events_;
   StatementTracker tracker_;
-  wire::FrameDecoder fe_{wire::Direction::Frontend};
-  wire::FrameDecoder be_{wire::Direction::Backend};
+  wire::FrameDecoder fe_{wire::Direction::Frontend, observed_messages(wire::Direction::Frontend)};
+  wire::FrameDecoder be_{wire::Direction::Backend, observed_messages(wire::Direction::Backend)};
   Feed client_feed_{tracker_, true, now_};
   Feed server_feed_{tracker_, false, now_};
 };

@@ -41,8 +41,13 @@ std::string backend_stream() {
          msg('v', be32(0) + be32(0));
 }
 
+// What a consumer that reads statements asks for.
+const CapturePolicy kPolicy{.sql_bytes = 4096, .bind_bytes = 4096, .data_row_bytes = 2048};
+const MessageTable kFrontendTable = make_message_table(Direction::Frontend, kPolicy);
+const MessageTable kBackendTable = make_message_table(Direction::Backend, kPolicy);
+
 std::vector<Collected> decode_all(Direction d, const std::string& bytes, std::vector<size_t> cuts) {
-  FrameDecoder dec(d);
+  FrameDecoder dec(d, d == Direction::Frontend ? kFrontendTable : kBackendTable);
   Collector c;
   size_t pos = 0;
   cuts.push_back(bytes.size());
@@ -131,6 +136,21 @@ TEST(FrameDecoder, LargeDataRowCapturesOnlyItsPrefix) {
     ASSERT_EQ(all.size(), 1u);
     EXPECT_EQ(all[0].body_length, big.size() + 6);
     EXPECT_EQ(all[0].body.size(), 2048u);
+  }
+}
+
+// The consumer chooses what statement text, parameters and rows cost; the
+// framing alone captures none of them, and the protocol's own messages the same.
+TEST(FrameDecoder, CapturePolicyIsTheConsumers) {
+  const std::string sql(10000, 'q');
+  for (const auto* table : {&kFrontendTable, &framing_table(Direction::Frontend)}) {
+    FrameDecoder dec(Direction::Frontend, *table);
+    Collector c;
+    ASSERT_TRUE(dec.feed(query(sql) + execute("", 10), c));
+    ASSERT_EQ(c.seen.size(), 2u);
+    EXPECT_EQ(c.seen[0].body.size(), table == &kFrontendTable ? 4096u : 0u);
+    EXPECT_EQ(c.seen[1].body, c.seen[1].body.substr(0, c.seen[1].body_length));
+    EXPECT_EQ(c.seen[1].body.size(), c.seen[1].body_length);
   }
 }
 
