@@ -22,8 +22,9 @@ void AnalysisThread::start() {
   thread_ = std::thread([this] { run(); });
 }
 
-void AnalysisThread::stop() {
+void AnalysisThread::stop(std::chrono::milliseconds drain_budget) {
   if (!thread_.joinable()) return;
+  drain_deadline_ = Clock::now() + drain_budget;
   stopping_ = true;
   thread_.join();
 }
@@ -51,6 +52,14 @@ void AnalysisThread::run() {
       last_tick = now;
     }
     if (stopping && n == 0) break;
+    if (stopping && drain_overdue()) {
+      local_.dropped_at_shutdown = drop_queued();
+      if (const size_t dropped = local_.dropped_at_shutdown) {
+        spdlog::warn("shutdown: {} queued events left unanalysed (analysis was still behind when its drain time ran out)",
+                     dropped);
+      }
+      break;
+    }
     // Idle: poll again soon. Producers never signal, so they never wait;
     // 5 ms keeps this thread's wakeups (each a context switch that competes
     // with forwarding on a small machine) to 200 a second.
@@ -76,9 +85,23 @@ size_t AnalysisThread::drain() {
     for (int i = 0; i < 4096 && q->try_pop(ev); ++i) {
       handle(std::move(ev));
       ++total;
+      if ((i & 15) == 15 && drain_overdue()) return total;
     }
   }
   return total;
+}
+
+bool AnalysisThread::drain_overdue() const {
+  return stopping_.load(std::memory_order_acquire) && Clock::now() >= drain_deadline_;
+}
+
+size_t AnalysisThread::drop_queued() {
+  size_t dropped = 0;
+  events::Event ev;
+  for (auto* q : queues_) {
+    while (q->try_pop(ev)) ++dropped;
+  }
+  return dropped;
 }
 
 void AnalysisThread::handle(events::Event&& ev) {

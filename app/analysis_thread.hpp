@@ -4,6 +4,7 @@
 // and writes findings. Forwarding never waits for it.
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -26,6 +27,7 @@ struct AnalysisMetrics {
   uint64_t statement_errors = 0;
   fingerprint::CacheStats cache;
   analyzers::AnalyzerStats analyzer;
+  uint64_t dropped_at_shutdown = 0;  // queued when the drain time ran out
 };
 
 class AnalysisThread {
@@ -41,8 +43,11 @@ class AnalysisThread {
   ~AnalysisThread();
 
   void start();
-  // Drains what is queued, ends every window, flushes. Joins the thread.
-  void stop();
+  // Drains what is queued for at most `drain_budget`, drops (and logs the
+  // count of) what is left after it, ends every window, flushes. Joins the
+  // thread. A backlog of slow statements must not keep the process from
+  // exiting; a supervisor would kill it and lose every finding.
+  void stop(std::chrono::milliseconds drain_budget = std::chrono::seconds(5));
   // Thread-safe; applied on the analysis thread before the next event.
   void reload(const config::AnalysisSettings& settings);
   AnalysisMetrics metrics() const;
@@ -51,6 +56,8 @@ class AnalysisThread {
  private:
   void run();
   size_t drain();
+  bool drain_overdue() const;
+  size_t drop_queued();
   void handle(events::Event&& ev);
   void publish_metrics();
 
@@ -64,6 +71,7 @@ class AnalysisThread {
   admin::LatencyHistogram durations_;
   std::thread thread_;
   std::atomic<bool> stopping_{false};
+  std::chrono::steady_clock::time_point drain_deadline_;  // written before stopping_
 
   mutable std::mutex mutex_;  // guards the two below; never taken by I/O threads
   AnalysisMetrics published_;

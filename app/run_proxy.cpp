@@ -1,5 +1,6 @@
 #include "app/run_proxy.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <memory>
 
@@ -123,7 +124,9 @@ int run_proxy(const config::CommandLine& command_line) {
   signal_io.run();
 
   server.stop(std::chrono::milliseconds(cfg.proxy.shutdown_grace_ms));
-  analysis.stop();
+  // Sessions are gone: what analysis still has queued gets the same time
+  // (a second at least), so a backlog cannot hold the exit for long.
+  analysis.stop(std::chrono::milliseconds(std::max<uint32_t>(cfg.proxy.shutdown_grace_ms, 1000)));
   admin.reset();
   spdlog::info("stopped");
   return 0;

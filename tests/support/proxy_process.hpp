@@ -43,8 +43,10 @@ class ProxyProcess {
                        const std::string& extra = {}) const;
   bool running() { return process_ && process_->running(); }
   // SIGTERM; waits up to `grace`, then SIGKILL. Returns the exit status
-  // (128 + signal when killed).
-  int stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
+  // (128 + signal when killed). The default is a deadline, not an expected
+  // time: pgsleuth's own shutdown is bounded by shutdown_grace_ms twice
+  // (connections, then analysis), 10 s by default, and slower under load.
+  int stop(std::chrono::milliseconds grace = kSettleTimeout);
 
   std::string stderr_text() const { return read_file(stderr_path()); }
   // True once the proxy's log contains `needle` (the log is written by
