@@ -21,6 +21,7 @@ struct Handlers {
   std::function<std::string()> metrics;           // the full exposition text
   std::function<boost::json::array()> findings;   // newest first
   std::function<boost::json::array()> requests;   // worst by query count first
+  std::function<boost::json::array()> routes;     // since start, most statements per request first
 };
 
 struct AdminLimits {

@@ -37,6 +37,8 @@ HttpResponse respond(const Handlers& handlers, const HttpRequest& req) {
         reply(http::status::ok, "application/json", common::json_text(handlers.findings()));
       } else if (target == "/requests" && handlers.requests) {
         reply(http::status::ok, "application/json", common::json_text(handlers.requests()));
+      } else if (target == "/routes" && handlers.routes) {
+        reply(http::status::ok, "application/json", common::json_text(handlers.routes()));
       } else if (target == "/healthz") {
         reply(http::status::ok, "text/plain; charset=utf-8", "ok");
       } else {

@@ -22,6 +22,10 @@ std::string render_metrics(const MetricsSnapshot& snapshot) {
     } else if (const auto* m = std::get_if<HistogramMetric>(&metric)) {
       out.family(m->info.name, MetricType::Histogram, m->info.help);
       out.histogram(m->histogram);
+    } else if (const auto* m = std::get_if<LabelledHistogramMetric>(&metric)) {
+      out.family(m->info.name, MetricType::Histogram, m->info.help);
+      const std::string label(m->info.label);
+      for (const auto& [key, histogram] : m->values) out.histogram(histogram, {{label, key}});
     }
   }
   return out.text();

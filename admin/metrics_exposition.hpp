@@ -31,9 +31,15 @@ struct HistogramMetric {
   HistogramSnapshot histogram;
 };
 
+// One histogram per entry, labelled info.label = key.
+struct LabelledHistogramMetric {
+  MetricInfo info;
+  std::map<std::string, HistogramSnapshot> values;
+};
+
 struct MetricsSnapshot {
   // In order; consecutive scalars of one name are one family.
-  std::vector<std::variant<ScalarMetric, LabelledMetric, HistogramMetric>> metrics;
+  std::vector<std::variant<ScalarMetric, LabelledMetric, HistogramMetric, LabelledHistogramMetric>> metrics;
 
   template <class Id>
   void add(const MetricTable<Id>& table, const MetricValues<Id>& values) {

@@ -20,8 +20,16 @@ boost::json::array AdminState::recent_requests() const { return requests_.larges
 
 namespace {
 
+admin::HistogramSnapshot histogram_of(const routes::StatementHistogram& h) {
+  admin::HistogramSnapshot out;
+  out.upper_bounds.assign(routes::kStatementBuckets.begin(), routes::kStatementBuckets.end());
+  out.bucket_counts.assign(h.counts.begin(), h.counts.end());
+  out.sum = h.sum;
+  return out;
+}
+
 admin::MetricsSnapshot snapshot(const AdminState& state, proxy::ProxyServer& proxy, AnalysisThread& analysis,
-                                FindingRouter& router) {
+                                FindingRouter& router, const routes::RouteTable& routes) {
   const AnalysisMetrics a = analysis.metrics();
   MetricValues<AppMetric> app;
   app[AppMetric::FindingsRateLimited] = a.analyzer.findings_suppressed;
@@ -36,6 +44,9 @@ admin::MetricsSnapshot snapshot(const AdminState& state, proxy::ProxyServer& pro
   m.metrics.emplace_back(admin::LabelledMetric{kStatementsByKind, a.statements_by_kind});
   m.metrics.emplace_back(admin::LabelledMetric{kFindingsByKind, router.counts_by_kind()});
   m.metrics.emplace_back(admin::HistogramMetric{kStatementDuration, analysis.statement_durations().snapshot()});
+  admin::LabelledHistogramMetric per_route{kRequestStatements, {}};
+  for (const auto& [route, h] : routes.statement_histograms()) per_route.values.emplace(route, histogram_of(h));
+  m.metrics.emplace_back(std::move(per_route));
   m.add(kAppMetrics, app);
   return m;
 }
@@ -43,10 +54,15 @@ admin::MetricsSnapshot snapshot(const AdminState& state, proxy::ProxyServer& pro
 }  // namespace
 
 AdminEndpoint::AdminEndpoint(const std::string& listen, AdminState& state, proxy::ProxyServer& proxy,
-                             AnalysisThread& analysis, FindingRouter& router) {
+                             AnalysisThread& analysis, FindingRouter& router, routes::RouteTable& routes) {
   admin::Handlers handlers;
-  handlers.metrics = [&state, &proxy, &analysis, &router] {
-    return admin::render_metrics(snapshot(state, proxy, analysis, router));
+  handlers.metrics = [&state, &proxy, &analysis, &router, &routes] {
+    return admin::render_metrics(snapshot(state, proxy, analysis, router, routes));
+  };
+  handlers.routes = [&routes] {
+    boost::json::array out;
+    for (const auto& summary : routes.totals(std::chrono::system_clock::now())) out.push_back(findings::to_json(summary));
+    return out;
   };
   handlers.findings = [&state] { return state.recent_findings(); };
   handlers.requests = [&state] { return state.recent_requests(); };

@@ -45,7 +45,7 @@ class AdminEndpoint {
  public:
   // Binds and starts serving; throws std::runtime_error when it cannot.
   AdminEndpoint(const std::string& listen, AdminState& state, proxy::ProxyServer& proxy,
-                AnalysisThread& analysis, FindingRouter& router);
+                AnalysisThread& analysis, FindingRouter& router, routes::RouteTable& routes);
   ~AdminEndpoint();
   std::string address() const;
 

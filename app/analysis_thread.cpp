@@ -47,6 +47,7 @@ void AnalysisThread::run() {
     auto now = Clock::now();
     if (now - last_tick >= std::chrono::milliseconds(50)) {
       analyzer_->tick(now);
+      clock_sinks(false);
       if (event_log_) event_log_->flush();
       publish_metrics();
       last_tick = now;
@@ -66,8 +67,17 @@ void AnalysisThread::run() {
     if (n == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   analyzer_->close_all(Clock::now());
+  clock_sinks(true);
   if (event_log_) event_log_->flush();
   publish_metrics();
+}
+
+void AnalysisThread::clock_sinks(bool last) {
+  try {
+    sink_.on_clock(std::chrono::system_clock::now(), last);
+  } catch (const std::exception& e) {
+    spdlog::error("writing route summaries failed: {}", e.what());
+  }
 }
 
 size_t AnalysisThread::drain() {

@@ -60,6 +60,7 @@ class AnalysisThread {
   size_t drop_queued();
   void handle(events::Event&& ev);
   void publish_metrics();
+  void clock_sinks(bool last);
 
   std::vector<events::SpscRing<events::Event>*> queues_;
   Options options_;

@@ -37,6 +37,10 @@ inline constexpr MetricInfo kStatementsByKind{"pgsleuth_statements_total", Metri
                                               "Statements analysed, by kind of statement.", "kind"};
 inline constexpr MetricInfo kFindingsByKind{"pgsleuth_findings_total", MetricType::Counter,
                                             "Findings written, by kind.", "kind"};
+inline constexpr MetricInfo kRequestStatements{
+    "pgsleuth_request_statements", MetricType::Histogram,
+    "Statements per request window, by route (\"\" for requests without one; output.max_routes, the rest \"(other)\").",
+    "route"};
 inline constexpr MetricInfo kStatementDuration{
     "pgsleuth_statement_duration_seconds", MetricType::Histogram,
     "Time from a statement's request to its completion, seen at the proxy."};

@@ -6,8 +6,9 @@
 
 namespace pgsleuth::app {
 
-FindingRouter::FindingRouter(findings::FindingSink& stream, bool write_summaries, findings::FindingSink& recent)
-    : stream_(stream), write_summaries_(write_summaries), recent_(recent) {}
+FindingRouter::FindingRouter(findings::FindingSink& stream, bool write_summaries, findings::FindingSink& recent,
+                             routes::RouteTable& routes)
+    : stream_(stream), write_summaries_(write_summaries), recent_(recent), routes_(routes) {}
 
 void FindingRouter::emit(const findings::Finding& finding) {
   {
@@ -20,13 +21,21 @@ void FindingRouter::emit(const findings::Finding& finding) {
                  finding.window ? findings::valid_utf8(finding.window->request_id) : "-",
                  route ? findings::valid_utf8(*route) : "-", finding.count);
   }
+  routes_.add(finding);
   recent_.emit(finding);
   stream_.emit(finding);
 }
 
 void FindingRouter::emit(const findings::RequestSummary& summary) {
+  routes_.add(summary);
   recent_.emit(summary);
   if (write_summaries_) stream_.emit(summary);
+}
+
+void FindingRouter::on_clock(findings::WallTime now, bool last) {
+  if (!last && now - period_start_ < kRoutePeriod) return;
+  period_start_ = now;
+  for (const auto& summary : routes_.take_period(now)) stream_.emit(summary);
 }
 
 std::map<std::string, uint64_t> FindingRouter::counts_by_kind() const {

@@ -61,7 +61,8 @@ int run_proxy(const config::CommandLine& command_line) {
   AdminState admin_state(cfg.admin);
   // Request summaries always go to /requests; to the stream only with
   // output.request_summaries.
-  FindingRouter router(*stream, cfg.output.request_summaries, admin_state);
+  routes::RouteTable routes(cfg.output.max_routes);
+  FindingRouter router(*stream, cfg.output.request_summaries, admin_state, routes);
 
   proxy::ProxyServer server(proxy_options(cfg));
   try {
@@ -81,7 +82,7 @@ int run_proxy(const config::CommandLine& command_line) {
   std::unique_ptr<AdminEndpoint> admin;
   if (!cfg.admin.listen.empty()) {
     try {
-      admin = std::make_unique<AdminEndpoint>(cfg.admin.listen, admin_state, server, analysis, router);
+      admin = std::make_unique<AdminEndpoint>(cfg.admin.listen, admin_state, server, analysis, router, routes);
       spdlog::info("admin endpoint on {}", admin->address());
     } catch (const std::exception& e) {
       spdlog::critical("admin endpoint: {}", e.what());

@@ -31,6 +31,7 @@ struct OutputSettings {
   std::string findings = "-";
   bool request_summaries = false;
   uint32_t max_repeats_per_minute = 10;  // per (kind, fingerprint); 0 = unlimited
+  uint32_t max_routes = 1000;            // route_summary, /routes, /metrics; the rest are "(other)"
   bool operator==(const OutputSettings&) const = default;
 };
 

@@ -25,6 +25,7 @@ std::vector<std::string> restart_only_changes(const Config& a, const Config& b) 
   check("proxy.server_idle_timeout_ms", a.proxy.server_idle_timeout_ms, b.proxy.server_idle_timeout_ms);
   check("proxy.server_lifetime_ms", a.proxy.server_lifetime_ms, b.proxy.server_lifetime_ms);
   check("output.findings", a.output.findings, b.output.findings);
+  check("output.max_routes", a.output.max_routes, b.output.max_routes);
   check("fingerprint.cache_bytes", a.fingerprint.cache_bytes, b.fingerprint.cache_bytes);
   check("admin.listen", a.admin.listen, b.admin.listen);
   check("admin.recent_findings", a.admin.recent_findings, b.admin.recent_findings);

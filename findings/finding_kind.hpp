@@ -66,5 +66,6 @@ inline constexpr uint32_t kAllKindsMask = (1u << kKindCount) - 1u;
 // The summary lines that share the stream with findings. They are not
 // findings: `check` ignores them and /metrics does not count them.
 inline constexpr std::string_view kRequestSummaryKind = "request_summary";
+inline constexpr std::string_view kRouteSummaryKind = "route_summary";
 
 }  // namespace pgsleuth::findings

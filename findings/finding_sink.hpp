@@ -5,6 +5,7 @@
 
 #include "findings/finding.hpp"
 #include "findings/request_summary.hpp"
+#include "findings/route_summary.hpp"
 
 namespace pgsleuth::findings {
 
@@ -14,6 +15,11 @@ class FindingSink {
   virtual void emit(const Finding& finding) = 0;
   // One per request window, always; a sink decides whether it keeps them.
   virtual void emit(const RequestSummary& summary) = 0;
+  // Per route, once a minute and at shutdown; only the stream keeps them.
+  virtual void emit(const RouteSummary&) {}
+  // The analysis thread's clock, about every 50 ms; `last` once, at
+  // shutdown, after every window has ended.
+  virtual void on_clock(WallTime /*now*/, bool /*last*/) {}
 };
 
 }  // namespace pgsleuth::findings

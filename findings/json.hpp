@@ -17,6 +17,7 @@
 
 #include "findings/finding.hpp"
 #include "findings/request_summary.hpp"
+#include "findings/route_summary.hpp"
 
 namespace pgsleuth::findings {
 
@@ -28,10 +29,12 @@ struct BadLine : std::runtime_error {
 
 boost::json::object to_json(const Finding& finding);
 boost::json::object to_json(const RequestSummary& summary);
+boost::json::object to_json(const RouteSummary& summary);
 
 // `line` is a JSON object whose "kind" the caller has read (parse_line in
 // findings/parse_line.hpp reads a whole line). Throw BadLine.
 Finding finding_from_json(FindingKind kind, const boost::json::object& line);
 RequestSummary request_summary_from_json(const boost::json::object& line);
+RouteSummary route_summary_from_json(const boost::json::object& line);
 
 }  // namespace pgsleuth::findings

@@ -17,6 +17,7 @@ Line parse_line(std::string_view text) {
   const std::string kind = json_fields::checked_string(line, "kind").value_or("");
   if (kind.empty()) throw BadLine("field 'kind' is missing");
   if (kind == kRequestSummaryKind) return request_summary_from_json(line);
+  if (kind == kRouteSummaryKind) return route_summary_from_json(line);
   if (const auto finding_kind = parse_finding_kind(kind)) return finding_from_json(*finding_kind, line);
   throw BadLine(fmt::format("unknown kind '{}'", kind));
 }

@@ -9,7 +9,7 @@
 
 namespace pgsleuth::findings {
 
-using Line = std::variant<Finding, RequestSummary>;
+using Line = std::variant<Finding, RequestSummary, RouteSummary>;
 
 // Throws BadLine: not JSON, not an object, no or an unknown kind, or a field
 // report/check rely on of the wrong type (see json.hpp).

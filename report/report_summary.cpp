@@ -31,6 +31,24 @@ void ReportBuilder::add(const findings::RequestSummary& summary) {
   add_request(summary.window, summary.count, summary.db_time_ms, summarized_);
 }
 
+// Every request has one request_summary line when those were written, and
+// they are exact; route_summary lines (always written) stand in otherwise.
+void ReportBuilder::add(const findings::RouteSummary& summary) {
+  const std::string name = summary.route.value_or(kNoRoute);
+  auto it = route_lines_.find(name);
+  if (it == route_lines_.end()) {
+    if (route_lines_.size() >= kMaxRoutes) {
+      ++untracked_;
+      return;
+    }
+    it = route_lines_.emplace(name, RouteStat{name, 0, 0, 0}).first;
+  }
+  RouteStat& r = it->second;
+  r.requests += summary.requests;
+  r.statements += static_cast<uint64_t>(summary.statements.p50 * static_cast<double>(summary.requests) + 0.5);
+  r.max_statements = std::max(r.max_statements, static_cast<uint64_t>(summary.statements.max));
+}
+
 void ReportBuilder::add(const findings::Finding& finding) {
   const std::string kind(to_string(finding.kind()));
   ++findings_;
@@ -106,6 +124,7 @@ ReportSummary ReportBuilder::build() const {
                     s.top_requests.end(), most_statements);
   s.top_requests.resize(top);
 
+  if (!s.from_request_summaries && !route_lines_.empty()) routes = route_lines_;
   for (const auto& [name, route] : routes) s.routes.push_back(route);
   std::sort(s.routes.begin(), s.routes.end(), [](const RouteStat& a, const RouteStat& b) {
     if (a.statements != b.statements) return a.statements > b.statements;

@@ -40,7 +40,7 @@ struct RequestStat {
 struct RouteStat {
   std::string route;        // "(no route)" for windows without one
   uint64_t requests = 0;
-  uint64_t statements = 0;
+  uint64_t statements = 0;  // from route_summary lines: their medians times their requests
   uint64_t max_statements = 0;
 };
 
@@ -69,6 +69,7 @@ class ReportBuilder {
   void add(const findings::Line& line);
   void add(const findings::Finding& finding);
   void add(const findings::RequestSummary& summary);
+  void add(const findings::RouteSummary& summary);
   void skip_line() { ++lines_skipped_; }
   ReportSummary build() const;
 
@@ -79,6 +80,7 @@ class ReportBuilder {
   std::map<std::pair<std::string, std::string>, FindingGroup> groups_;
   std::map<std::string, RequestStat> summarized_;   // from request_summary lines
   std::map<std::string, RequestStat> over_budget_;  // from query_budget_exceeded
+  std::map<std::string, RouteStat> route_lines_;    // from route_summary lines
   std::map<std::string, uint64_t> by_kind_;
   uint64_t findings_ = 0;
   uint64_t request_summaries_ = 0;

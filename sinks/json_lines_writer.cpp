@@ -36,6 +36,8 @@ void JsonLinesWriter::emit(const findings::Finding& finding) { write(findings::t
 
 void JsonLinesWriter::emit(const findings::RequestSummary& summary) { write(findings::to_json(summary)); }
 
+void JsonLinesWriter::emit(const findings::RouteSummary& summary) { write(findings::to_json(summary)); }
+
 void JsonLinesWriter::write(const boost::json::object& object) {
   std::string line = common::json_text(object);
   line.push_back('\n');

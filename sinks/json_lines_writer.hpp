@@ -23,6 +23,7 @@ class JsonLinesWriter : public findings::FindingSink {
   // Each throws std::runtime_error when the line cannot be written.
   void emit(const findings::Finding& finding) override;
   void emit(const findings::RequestSummary& summary) override;
+  void emit(const findings::RouteSummary& summary) override;
   void write(const boost::json::object& line);
 
   uint64_t lines_written() const { return lines_; }

@@ -26,7 +26,8 @@ Finding finding_of(findings::Details details) {
 
 TEST(FindingRouter, SummariesReachTheStreamOnlyWhenAskedForAndRecentAlways) {
   Recorder stream, recent;
-  FindingRouter router(stream, false, recent);
+  routes::RouteTable routes(10);
+  FindingRouter router(stream, false, recent, routes);
   router.emit(RequestSummary{});
   EXPECT_TRUE(stream.summaries.empty());
   EXPECT_EQ(recent.summaries.size(), 1u);
@@ -39,7 +40,8 @@ TEST(FindingRouter, SummariesReachTheStreamOnlyWhenAskedForAndRecentAlways) {
 
 TEST(FindingRouter, FindingsGoEverywhereAndAreCountedByKind) {
   Recorder stream, recent;
-  FindingRouter router(stream, false, recent);
+  routes::RouteTable routes(10);
+  FindingRouter router(stream, false, recent, routes);
   router.emit(finding_of(findings::NPlusOneDetails{}));
   router.emit(finding_of(findings::NPlusOneDetails{}));
   router.emit(finding_of(findings::QueryBudgetDetails{}));

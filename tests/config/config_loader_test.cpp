@@ -39,8 +39,8 @@ TEST(ConfigLoader, ExampleFileDocumentsEveryKey) {
   while (std::getline(in, line)) {
     if (!line.empty() && line[0] != '#' && line[0] != '[' && line.find(" = ") != std::string::npos) ++keys;
   }
-  // 13 proxy + 3 output + 6 window + 6 thresholds + 3 churn + 3 suppress + 1 fingerprint + 3 admin + 2 log.
-  EXPECT_EQ(keys, 41);
+  // 13 proxy + 4 output + 6 window + 6 thresholds + 3 churn + 3 suppress + 1 fingerprint + 3 admin + 2 log.
+  EXPECT_EQ(keys, 42);
 }
 
 TEST(ConfigLoader, ReadsEveryKey) {
@@ -60,6 +60,7 @@ server_lifetime_ms = 1500
 findings = "/tmp/f.jsonl"
 request_summaries = true
 max_repeats_per_minute = 0
+max_routes = 7
 [window]
 idle_gap_ms = 250
 traceparent_idle_ms = 2000
@@ -110,6 +111,7 @@ format = "json"
   EXPECT_EQ(c.output.findings, "/tmp/f.jsonl");
   EXPECT_TRUE(c.output.request_summaries);
   EXPECT_EQ(c.output.max_repeats_per_minute, 0u);
+  EXPECT_EQ(c.output.max_routes, 7u);
   EXPECT_EQ(c.analysis.window.idle_gap_ms, 250u);
   EXPECT_EQ(c.analysis.window.traceparent_idle_ms, 2000u);
   EXPECT_EQ(c.analysis.window.max_statements, 500u);
@@ -175,6 +177,7 @@ TEST(ConfigLoader, EveryErrorNamesKeyValueAndAllowed) {
       {"[output]\nfindings = \"\"\n", {"output.findings = \"\"", "non-empty"}},
       {"[log]\nlevel = \"a\\nb\"\n", {"log.level = \"a\\x0ab\""}},
       {"[output]\nmax_repeats_per_minute = -1\n", {"output.max_repeats_per_minute = -1", "from 0 to"}},
+      {"[output]\nmax_routes = 0\n", {"output.max_routes = 0", "from 1 to"}},
       {"[proxy]\nlisten = \"127.0.0.1:70000\"\n", {"proxy.listen = \"127.0.0.1:70000\"", "1 to 65535"}},
       {"[proxy]\nupstream = \"::1:5432\"\n", {"proxy.upstream", "[brackets]"}},
       {"[proxy]\nupstream = 5432\n", {"proxy.upstream = 5432", "HOST:PORT"}},

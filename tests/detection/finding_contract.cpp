@@ -140,6 +140,44 @@ void check_request_summary(Problems& p) {
   p.integer("distinct_fingerprints", 1);
 }
 
+// Contract: route (null without one), application_name, requests,
+// statements and db_time_ms as {p50, p95, max}, findings by kind,
+// period_start, period_end.
+void check_route_summary(Problems& p) {
+  p.string("route", true, true);
+  p.string("application_name");
+  p.integer("requests", 0);
+  for (const char* spread : {"statements", "db_time_ms"}) {
+    const auto* v = p.field(spread);
+    if (!v) continue;
+    if (!v->is_object()) {
+      p.add(spread, "not an object");
+      continue;
+    }
+    const auto& o = v->as_object();
+    for (const char* q : {"p50", "p95", "max"}) {
+      if (!o.contains(q) || !o.at(q).is_number()) p.add(spread, std::string("no number ") + q);
+    }
+    if (o.contains("p50") && o.contains("p95") && o.contains("max") && o.at("p50").is_number() &&
+        o.at("p95").is_number() && o.at("max").is_number() &&
+        !(o.at("p50").to_number<double>() <= o.at("p95").to_number<double>() &&
+          o.at("p95").to_number<double>() <= o.at("max").to_number<double>())) {
+      p.add(spread, "not p50 <= p95 <= max");
+    }
+  }
+  if (const auto* f = p.field("findings")) {
+    if (!f->is_object()) {
+      p.add("findings", "not an object");
+    } else {
+      for (const auto& [kind, n] : f->as_object()) {
+        if (!kFindingKinds.count(std::string(kind)) || !n.is_int64()) p.add("findings", "bad entry " + std::string(kind));
+      }
+    }
+  }
+  p.matches("period_start", kRfc3339Utc);
+  p.matches("period_end", kRfc3339Utc);
+}
+
 }  // namespace
 
 ::testing::AssertionResult follows_contract(const json::object& line) {
@@ -149,10 +187,12 @@ void check_request_summary(Problems& p) {
   const std::string name = kind && kind->is_string() ? std::string(kind->as_string()) : "";
   if (name == "request_summary") {
     check_request_summary(p);
+  } else if (name == "route_summary") {
+    check_route_summary(p);
   } else if (kFindingKinds.count(name)) {
     check_finding(p, name);
   } else {
-    p.add("kind", "not a finding kind nor request_summary");
+    p.add("kind", "not a finding kind, request_summary nor route_summary");
   }
   return p.result();
 }
