@@ -1,6 +1,7 @@
 #include "app/run_proxy.hpp"
 
 #include <csignal>
+#include <iostream>
 #include <memory>
 
 #include <boost/asio/io_context.hpp>
@@ -12,6 +13,7 @@
 #include "app/analysis_thread.hpp"
 #include "app/finding_router.hpp"
 #include "app/logging.hpp"
+#include "common/one_line.hpp"
 #include "config/config_loader.hpp"
 #include "config/host_port.hpp"
 #include "config/restart_only.hpp"
@@ -44,6 +46,15 @@ proxy::ProxyOptions proxy_options(const config::Config& cfg) {
   return o;
 }
 
+// Throws proxy::TlsConfigError naming the key.
+std::shared_ptr<const proxy::TlsSetup> tls_setup(const config::Config& cfg) {
+  const auto& c = cfg.client_tls;
+  const auto& s = cfg.server_tls;
+  return proxy::TlsSetup::make({c.sslmode, c.cert_file, c.key_file, c.ca_file},
+                               {s.sslmode, s.cert_file, s.key_file, s.ca_file},
+                               config::parse_host_port(cfg.proxy.upstream).host);
+}
+
 }  // namespace
 
 int run_proxy(const config::CommandLine& command_line) {
@@ -62,7 +73,14 @@ int run_proxy(const config::CommandLine& command_line) {
   // output.request_summaries.
   FindingRouter router(*stream, cfg.output.request_summaries, admin_state);
 
-  proxy::ProxyServer server(proxy_options(cfg));
+  proxy::ProxyOptions options = proxy_options(cfg);
+  try {
+    options.tls = tls_setup(cfg);
+  } catch (const proxy::TlsConfigError& e) {
+    std::cerr << "pgsleuth: " << common::one_line(e.what()) << "\n";
+    return 2;
+  }
+  proxy::ProxyServer server(std::move(options));
   try {
     server.start();
   } catch (const std::exception& e) {
@@ -102,10 +120,12 @@ int run_proxy(const config::CommandLine& command_line) {
         }
         try {
           config::Config next = config::reload_config(command_line);
+          auto tls = tls_setup(next);  // checked before anything changes
+          server.set_tls(std::move(tls));
           analysis.reload(next.analysis);
           router.set_write_summaries(next.output.request_summaries);
           ++admin_state.reloads;
-          spdlog::info("SIGHUP: reloaded thresholds from {}",
+          spdlog::info("SIGHUP: reloaded thresholds from {} (TLS files: for connections from now on)",
                        next.config_path.empty() ? "defaults" : next.config_path);
           const auto ignored = config::restart_only_changes(cfg, next);
           if (!ignored.empty()) {

@@ -18,6 +18,7 @@
 #include "events/statement_event.hpp"
 #include "proxy/cancel_keys.hpp"
 #include "proxy/event_loop.hpp"
+#include "proxy/tls.hpp"
 #include "proxy/upstream_pool.hpp"
 
 namespace pgsleuth::proxy {
@@ -70,6 +71,8 @@ struct IoThread {
   std::thread thread;
   // Closes the idle server connections of every thread (set by ProxyServer).
   std::function<void()> close_idle_servers_everywhere;
+  // Both TLS legs as configured now (ProxyServer replaces it on SIGHUP).
+  std::shared_ptr<const TlsSetup> tls;
   // Destroyed before the members above: sessions still held by its
   // pending handlers unregister themselves from them.
   boost::asio::io_context io{1};
