@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -57,12 +58,19 @@ struct Loader {
     }
     if (key.empty()) fail("key_file", key, fmt::format("needed with {}.cert_file", section));
     readable("key_file", key);
-    if (SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM) != 1) {
-      fail("key_file", key, "not a PEM private key: " + openssl_errors());
-    }
-    if (SSL_CTX_check_private_key(ctx) != 1) {
-      fail("key_file", key, fmt::format("does not match {}.cert_file \"{}\"", section, cert));
-    }
+    // Read apart from the context, so a key of another certificate is
+    // told from a file that is no key; never asks for a passphrase.
+    BIO* bio = BIO_new_file(key.c_str(), "r");
+    EVP_PKEY* pkey = bio ? PEM_read_bio_PrivateKey(bio, nullptr, [](char*, int, int, void*) { return 0; }, nullptr)
+                         : nullptr;
+    BIO_free(bio);
+    if (pkey == nullptr) fail("key_file", key, "not a PEM private key (or one with a passphrase): " + openssl_errors());
+    bool matches = X509_check_private_key(SSL_CTX_get0_certificate(ctx), pkey) == 1;
+    bool used = matches && SSL_CTX_use_PrivateKey(ctx, pkey) == 1;
+    EVP_PKEY_free(pkey);
+    ERR_clear_error();
+    if (!matches) fail("key_file", key, fmt::format("does not match {}.cert_file \"{}\"", section, cert));
+    if (!used) fail("key_file", key, "cannot be used: " + openssl_errors());
   }
   void authorities(const std::string& ca) const {
     ERR_clear_error();
