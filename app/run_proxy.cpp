@@ -57,6 +57,15 @@ std::shared_ptr<const proxy::TlsSetup> tls_setup(const config::Config& cfg) {
 
 }  // namespace
 
+std::string tls_config_error(const config::Config& config) {
+  try {
+    tls_setup(config);
+    return "";
+  } catch (const proxy::TlsConfigError& e) {
+    return common::one_line(e.what());
+  }
+}
+
 int run_proxy(const config::CommandLine& command_line) {
   const config::Config& cfg = command_line.config;
   setup_logging(cfg.log);

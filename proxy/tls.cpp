@@ -246,14 +246,38 @@ ssize_t TlsStream::settle(int ret) {
   }
 }
 
+// SSL_read gives one record (16 KiB at most) a call: what OpenSSL already
+// holds is gathered into the caller's buffer, so a large result goes on
+// in one write, as it would in plain text. No recv beyond what is held:
+// that would fail with EAGAIN in request/response traffic.
 ssize_t TlsStream::read(char* data, size_t n) {
-  int ret = SSL_read(ssl_, data, static_cast<int>(std::min<size_t>(n, INT32_MAX)));
-  return ret > 0 ? ret : settle(ret);
+  size_t got = 0;
+  while (got < n) {
+    int ret = SSL_read(ssl_, data + got, static_cast<int>(std::min<size_t>(n - got, INT32_MAX)));
+    if (ret <= 0) {
+      if (got > 0) {  // a close or failure shows again on the next call
+        ERR_clear_error();
+        break;
+      }
+      return settle(ret);
+    }
+    got += static_cast<size_t>(ret);
+    if (!has_pending()) break;
+  }
+  return static_cast<ssize_t>(got);
 }
 
+// With partial writes on, SSL_write returns after each record: go on
+// while the socket takes them, as send() would.
 ssize_t TlsStream::write(const char* data, size_t n) {
-  int ret = SSL_write(ssl_, data, static_cast<int>(std::min<size_t>(n, INT32_MAX)));
-  if (ret > 0) return ret;
+  size_t done = 0;
+  int ret = 0;
+  while (done < n) {
+    ret = SSL_write(ssl_, data + done, static_cast<int>(std::min<size_t>(n - done, INT32_MAX)));
+    if (ret <= 0) break;
+    done += static_cast<size_t>(ret);
+  }
+  if (done > 0) return static_cast<ssize_t>(done);
   ssize_t r = settle(ret);
   if (r == 0) {  // closed by the peer while we write: as EPIPE on a socket
     errno = EPIPE;

@@ -340,6 +340,8 @@ TEST(TlsConfig, BadCertificateOrKeyFileExitsTwoNamingTheKey) {
   expect_config_error({"--server-sslmode", "bogus"}, "--server-sslmode 'bogus': must be one of");
   write_file(dir.path() / "c.toml", "[server_tls]\nca_file = \"" + garbage + "\"\n");
   expect_config_error({"--config", (dir.path() / "c.toml").string()}, "server_tls.ca_file = \"" + garbage + "\"");
+  expect_config_error({"--check-config", (dir.path() / "c.toml").string()},
+                      "server_tls.ca_file = \"" + garbage + "\"");
 }
 
 // The text of the certificate pgsleuth shows a new client.
