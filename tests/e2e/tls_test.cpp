@@ -127,7 +127,9 @@ TEST(Tls, PsqlWithRequireAndVerifyFullGetsWhatItGetsDirectly) {
   TlsProxy proxy(tls_config("require"));
   const std::string sql =
       "SELECT 1 AS one, 'zwei'::text, now() IS NOT NULL; SELECT count(*) FROM generate_series(1, 5000); "
-      "SELECT 1/0";
+      // 6 MB, many records each way round the loop, and writes the socket
+      // takes only in part.
+      "SELECT g, repeat(md5(g::text), 40) FROM generate_series(1, 5000) g; SELECT 1/0";
   for (const std::string& mode : std::vector<std::string>{"sslmode=require", verify_full()}) {
     SCOPED_TRACE(mode);
     auto through = psql(proxy.conninfo(mode), sql);
@@ -207,6 +209,19 @@ TEST(Tls, PgbenchWithRequire) {
   ASSERT_EQ(bench.exit_code, 0) << bench.err;
   EXPECT_NE(bench.out.find("number of transactions actually processed: 100/100"), std::string::npos) << bench.out;
   EXPECT_NE(bench.out.find("number of failed transactions: 0"), std::string::npos) << bench.out;
+}
+
+// A server connection handed to a later client keeps its TLS stream: the
+// second TLS client gets the same backend, still encrypted.
+TEST(Tls, AServerConnectionIsReusedWithItsTls) {
+  TlsProxy proxy(tls_config("require"));
+  const std::string sql = "SELECT pg_backend_pid(), ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()";
+  auto first = psql(proxy.conninfo(verify_full()), sql);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_TRUE(proxy->log_says("server connection kept")) << proxy->stderr_text();
+  auto second = psql(proxy.conninfo(verify_full()), sql);
+  EXPECT_EQ(second.out, first.out) << "the same backend, over TLS; " << second.err;
+  EXPECT_NE(first.out.find("|t"), std::string::npos) << first.out;
 }
 
 // The observer reads the decrypted bytes: findings work over TLS.
