@@ -20,6 +20,7 @@
 #include "proxy/event_loop.hpp"
 #include "proxy/tls.hpp"
 #include "proxy/upstream_pool.hpp"
+#include "proxy/upstream_resolver.hpp"
 
 namespace pgsleuth::proxy {
 
@@ -78,6 +79,7 @@ struct IoThread {
   boost::asio::io_context io{1};
   // After io, so its sockets and timer go before the io_context they use.
   UpstreamPool pool;
+  UpstreamResolver resolver{io, std::chrono::seconds(5)};
   // Last: sessions it still keeps alive go first.
   EventLoop loop;
 

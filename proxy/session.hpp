@@ -62,6 +62,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void forward_cancel(const wire::CancelRequest& request);
   void begin_session();
   void connect_upstream();
+  void connect_to(const std::vector<boost::asio::ip::tcp::endpoint>& endpoints);
   void arm_upstream_deadline();
   void on_upstream_connected();
   void on_upstream_tls_answer();
@@ -136,6 +137,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<const TlsSetup> tls_;  // as it was when the session began
   TlsLevel upstream_level_ = TlsLevel::Plain;
   char upstream_tls_answer_ = 0;
+  boost::asio::ip::tcp::endpoint upstream_endpoint_;  // where its backend is (cancels go there)
   std::optional<LoginFilter> login_;     // while a fresh login runs
 
   Flow to_server_;

@@ -181,7 +181,7 @@ void Session::on_read_end(Flow& f, int err) {
     // A client gone while its query runs would leave the backend busy
     // until the query ends: cancel it, as the server cannot notice.
     if (observer_ && observer_->busy() && !backend_cancel_.empty()) {
-      send_cancel_request(thread_.io, upstream_target_, backend_cancel_);
+      send_cancel_request(thread_.io, upstream_target_, {upstream_endpoint_}, backend_cancel_);
     }
     return close(err == 0 ? "client closed" : "client: " + f.from.failure(err));
   }

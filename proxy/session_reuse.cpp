@@ -33,6 +33,8 @@ bool Session::reuse_idle_upstream() {
   if (!idle) return false;
   IoThreadCounters::add(thread_.counters.servers_reused);
   upstream_ = std::move(idle->socket);
+  error_code rec;
+  upstream_endpoint_ = upstream_.remote_endpoint(rec);
   upstream_end_.tls = std::move(idle->tls);
   upstream_level_ = idle->level;
   upstream_opened_ = idle->opened;

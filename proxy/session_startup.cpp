@@ -154,7 +154,11 @@ void Session::on_startup_packet() {
 // client whose backend no later client gets.
 void Session::forward_cancel(const wire::CancelRequest& request) {
   auto backend = thread_.cancel_keys.find(request.backend_pid, request.key);
-  send_cancel_request(thread_.io, upstream_target_, backend ? std::move(*backend) : startup_packet_);
+  std::string packet = backend ? std::move(*backend) : startup_packet_;
+  thread_.resolver.endpoints(upstream_target_, [self = shared_from_this(), packet = std::move(packet)](
+                                                   const UpstreamResolver::Endpoints& eps) {
+    send_cancel_request(self->thread_.io, self->upstream_target_, eps, packet);
+  });
   close(backend ? "cancel request forwarded to its backend" : "cancel request passed on as sent");
 }
 
@@ -167,7 +171,14 @@ void Session::arm_upstream_deadline() {
 
 void Session::connect_upstream() {
   arm_upstream_deadline();
-  asio::async_connect(upstream_, upstream_target_.endpoints,
+  thread_.resolver.endpoints(upstream_target_, [self = shared_from_this()](const UpstreamResolver::Endpoints& eps) {
+    if (self->closed_) return;
+    self->connect_to(eps);
+  });
+}
+
+void Session::connect_to(const std::vector<tcp::endpoint>& endpoints) {
+  asio::async_connect(upstream_, endpoints,
                       [self = shared_from_this()](error_code ec, const tcp::endpoint&) {
                         self->timer_.cancel();
                         if (ec) {
@@ -189,6 +200,7 @@ void Session::on_upstream_connected() {
   upstream_opened_ = std::chrono::steady_clock::now();
   error_code ec;
   upstream_.set_option(tcp::no_delay(true), ec);
+  upstream_endpoint_ = upstream_.remote_endpoint(ec);
   if (!tls_->server) return send_startup_upstream();
   // libpq's order: SSLRequest, one byte of answer, then TLS or not; the
   // whole exchange within the connect timeout.
