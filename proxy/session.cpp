@@ -147,6 +147,8 @@ void Session::close(const std::string& reason) {
   }
   end_client_side();
   close_end(upstream_end_);
+  thread_.loop.forget(&client_end_);
+  thread_.loop.forget(&upstream_end_);
   upstream_.close(ec);
   // Asio objects were touched outside its handlers; the loop may still
   // hold events for the sockets just closed.

@@ -105,8 +105,12 @@ void Session::read_from(Flow& f) {
     if (n == 0) return on_read_end(f, 0);
     forward(f, static_cast<size_t>(n));
     if (closed_ || f.from.fd < 0 || f.write_pending()) return;
-    // Bytes inside OpenSSL wake no epoll: drained now (at most its buffer).
-    if (f.from.tls && f.from.tls->has_pending()) continue;
+    // Bytes inside OpenSSL wake no epoll: read on now, or after the
+    // other connections' turn.
+    if (f.from.tls && f.from.tls->has_pending()) {
+      if (i < kReadsPerWakeup) continue;
+      return thread_.loop.again(&f.from);
+    }
     if (static_cast<size_t>(n) < f.buf.size() || i >= kReadsPerWakeup) return;
   }
 }
