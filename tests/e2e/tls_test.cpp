@@ -224,6 +224,26 @@ TEST(Tls, AServerConnectionIsReusedWithItsTls) {
   EXPECT_NE(first.out.find("|t"), std::string::npos) << first.out;
 }
 
+// libpq sends its cancel on a new plain connection, also to a proxy that
+// requires TLS for logins: it reaches the query running over TLS.
+TEST(Tls, ACancelReachesAQueryRunningOverTls) {
+  TlsProxy proxy(tls_config("require"));
+  auto conn = pq_connect(proxy.conninfo(verify_full()));
+  const std::string sql = "SELECT pg_sleep(600)";
+  ASSERT_EQ(PQsendQuery(conn.get(), sql.c_str()), 1) << PQerrorMessage(conn.get());
+  ASSERT_TRUE(eventually([&] {
+    return pg().query_value("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query = '" + sql + "'") ==
+           "1";
+  }));
+  std::unique_ptr<PGcancel, void (*)(PGcancel*)> cancel(PQgetCancel(conn.get()), PQfreeCancel);
+  char errbuf[256] = {};
+  ASSERT_EQ(PQcancel(cancel.get(), errbuf, sizeof errbuf), 1) << errbuf;
+  PgResultPtr result(PQgetResult(conn.get()));
+  while (PgResultPtr(PQgetResult(conn.get()))) {
+  }
+  EXPECT_EQ(pq_sqlstate(result.get()), "57014") << PQresultErrorMessage(result.get());
+}
+
 // The observer reads the decrypted bytes: findings work over TLS.
 TEST(Tls, NPlusOneIsFoundWithTlsOnBothLegs) {
   TlsProxy proxy(tls_config("require", "proxy", "verify-full",
