@@ -68,6 +68,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_upstream_tls_answer();
   void send_startup_upstream();
   void server_leg_failed(const std::string& why);
+  void retry_upstream_plain(const std::string& why);
   bool reuse_idle_upstream();
   void start_forwarding();
 
@@ -137,6 +138,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<const TlsSetup> tls_;  // as it was when the session began
   TlsLevel upstream_level_ = TlsLevel::Plain;
   char upstream_tls_answer_ = 0;
+  bool upstream_plain_retry_ = false;  // prefer: the TLS handshake failed once
   boost::asio::ip::tcp::endpoint upstream_endpoint_;  // where its backend is (cancels go there)
   std::optional<LoginFilter> login_;     // while a fresh login runs
 

@@ -201,7 +201,7 @@ void Session::on_upstream_connected() {
   error_code ec;
   upstream_.set_option(tcp::no_delay(true), ec);
   upstream_endpoint_ = upstream_.remote_endpoint(ec);
-  if (!tls_->server) return send_startup_upstream();
+  if (!tls_->server || upstream_plain_retry_) return send_startup_upstream();
   // libpq's order: SSLRequest, one byte of answer, then TLS or not; the
   // whole exchange within the connect timeout.
   static const std::string ssl_request = [] {
@@ -243,12 +243,27 @@ void Session::on_upstream_tls_answer() {
   async_tls_handshake(upstream_, *upstream_end_.tls, [self = shared_from_this()](const std::string& err) {
     self->timer_.cancel();
     if (self->closed_) return;
-    if (!err.empty()) return self->server_leg_failed("TLS handshake failed: " + err);
+    if (!err.empty()) {
+      // libpq's prefer: a failed handshake is tried once more in plain text.
+      if (self->tls_->server_mode == TlsSetup::ServerMode::Prefer) return self->retry_upstream_plain(err);
+      return self->server_leg_failed("TLS handshake failed: " + err);
+    }
     self->upstream_level_ = self->tls_->server_level;
     spdlog::debug("connection {} from {}: server leg: {}", self->id_, self->client_addr_,
                   self->upstream_end_.tls->describe());
     self->send_startup_upstream();
   });
+}
+
+void Session::retry_upstream_plain(const std::string& why) {
+  spdlog::warn("connection {} from {}: server leg: TLS handshake with upstream {} failed ({}); "
+               "server_tls.sslmode = prefer: trying again without TLS",
+               id_, client_addr_, upstream_target_.name(), why);
+  upstream_end_.tls.reset();
+  error_code ec;
+  upstream_.close(ec);
+  upstream_plain_retry_ = true;
+  connect_upstream();
 }
 
 void Session::server_leg_failed(const std::string& why) {

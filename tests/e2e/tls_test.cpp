@@ -332,6 +332,18 @@ TEST(TlsServerLeg, RequireAgainstAServerWithoutTlsFailsWithAReason) {
   EXPECT_TRUE(proxy->log_says("(server_tls.sslmode = require)")) << proxy->stderr_text();
 }
 
+// libpq's prefer: a handshake that fails (here: a CA that did not sign the
+// server's certificate) is tried again in plain text, which this
+// hostssl-only server then refuses, and the log says both.
+TEST(TlsServerLeg, PreferTriesPlainTextAfterAFailedHandshake) {
+  TlsProxy proxy("[server_tls]\nsslmode = \"prefer\"\nca_file = \"" + certs().cert("client").string() + "\"\n");
+  auto login = psql(proxy.conninfo("sslmode=disable"), "SELECT 1");
+  EXPECT_NE(login.exit_code, 0);
+  EXPECT_NE(login.err.find("no encryption"), std::string::npos) << login.err;
+  EXPECT_TRUE(proxy->log_says("server_tls.sslmode = prefer: trying again without TLS")) << proxy->stderr_text();
+  EXPECT_TRUE(proxy->log_says("refused the login because the server leg is not encrypted")) << proxy->stderr_text();
+}
+
 TEST(TlsServerLeg, VerifyFullRefusesAServerItCannotVerify) {
   // No CA file: the system's store, which does not know the test CA.
   TlsProxy proxy("[server_tls]\nsslmode = \"verify-full\"\n");
