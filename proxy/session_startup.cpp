@@ -169,8 +169,9 @@ void Session::arm_upstream_deadline() {
   });
 }
 
+// The lookup is bounded by the resolver's own timeouts (resolv.conf), the
+// connect by proxy.connect_timeout_ms.
 void Session::connect_upstream() {
-  arm_upstream_deadline();
   thread_.resolver.endpoints(upstream_target_, [self = shared_from_this()](const UpstreamResolver::Endpoints& eps) {
     if (self->closed_) return;
     self->connect_to(eps);
@@ -178,6 +179,7 @@ void Session::connect_upstream() {
 }
 
 void Session::connect_to(const std::vector<tcp::endpoint>& endpoints) {
+  arm_upstream_deadline();
   asio::async_connect(upstream_, endpoints,
                       [self = shared_from_this()](error_code ec, const tcp::endpoint&) {
                         self->timer_.cancel();
