@@ -13,7 +13,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential cmake ninja-build pkg-config \
       libboost1.81-dev libpg-query-dev libfmt-dev libspdlog-dev libxxhash-dev \
-      libtomlplusplus-dev libpq-dev \
+      libtomlplusplus-dev libpq-dev libssl-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -35,7 +35,7 @@ CMD ["python3", "/app/shop_app.py"]
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libpg-query1504.0 libfmt9 libspdlog1.10 libtomlplusplus3 \
+      libpg-query1504.0 libfmt9 libspdlog1.10 libtomlplusplus3 libssl3 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --no-create-home --shell /usr/sbin/nologin pgsleuth
 COPY --from=build /src/build-release/pgsleuth /usr/local/bin/pgsleuth

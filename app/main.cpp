@@ -24,6 +24,10 @@ int main(int argc, char** argv) {
       std::cout << "pgsleuth " << PGSLEUTH_VERSION << "\n";
       return 0;
     case Command::CheckConfig:
+      if (std::string tls = pgsleuth::app::tls_config_error(cl.config); !tls.empty()) {
+        std::cerr << "pgsleuth: " << tls << "\n";
+        return 2;
+      }
       std::cout << "config OK: " << cl.config.config_path << "\n";
       return 0;
     case Command::Report:

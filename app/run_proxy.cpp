@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <iostream>
 #include <memory>
 
 #include <boost/asio/io_context.hpp>
@@ -13,6 +14,7 @@
 #include "app/analysis_thread.hpp"
 #include "app/finding_router.hpp"
 #include "app/logging.hpp"
+#include "common/one_line.hpp"
 #include "config/config_loader.hpp"
 #include "config/host_port.hpp"
 #include "config/restart_only.hpp"
@@ -45,7 +47,25 @@ proxy::ProxyOptions proxy_options(const config::Config& cfg) {
   return o;
 }
 
+// Throws proxy::TlsConfigError naming the key.
+std::shared_ptr<const proxy::TlsSetup> tls_setup(const config::Config& cfg) {
+  const auto& c = cfg.client_tls;
+  const auto& s = cfg.server_tls;
+  return proxy::TlsSetup::make({c.sslmode, c.cert_file, c.key_file, c.ca_file},
+                               {s.sslmode, s.cert_file, s.key_file, s.ca_file},
+                               config::parse_host_port(cfg.proxy.upstream).host);
+}
+
 }  // namespace
+
+std::string tls_config_error(const config::Config& config) {
+  try {
+    tls_setup(config);
+    return "";
+  } catch (const proxy::TlsConfigError& e) {
+    return common::one_line(e.what());
+  }
+}
 
 int run_proxy(const config::CommandLine& command_line) {
   const config::Config& cfg = command_line.config;
@@ -64,7 +84,14 @@ int run_proxy(const config::CommandLine& command_line) {
   routes::RouteTable routes(cfg.output.max_routes);
   FindingRouter router(*stream, cfg.output.request_summaries, admin_state, routes);
 
-  proxy::ProxyServer server(proxy_options(cfg));
+  proxy::ProxyOptions options = proxy_options(cfg);
+  try {
+    options.tls = tls_setup(cfg);
+  } catch (const proxy::TlsConfigError& e) {
+    std::cerr << "pgsleuth: " << common::one_line(e.what()) << "\n";
+    return 2;
+  }
+  proxy::ProxyServer server(std::move(options));
   try {
     server.start();
   } catch (const std::exception& e) {
@@ -104,10 +131,12 @@ int run_proxy(const config::CommandLine& command_line) {
         }
         try {
           config::Config next = config::reload_config(command_line);
+          auto tls = tls_setup(next);  // checked before anything changes
+          server.set_tls(std::move(tls));
           analysis.reload(next.analysis);
           router.set_write_summaries(next.output.request_summaries);
           ++admin_state.reloads;
-          spdlog::info("SIGHUP: reloaded thresholds from {}",
+          spdlog::info("SIGHUP: reloaded thresholds from {} (TLS files: for connections from now on)",
                        next.config_path.empty() ? "defaults" : next.config_path);
           const auto ignored = config::restart_only_changes(cfg, next);
           if (!ignored.empty()) {

@@ -1,6 +1,7 @@
 #include "config/command_line.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <charconv>
 #include <string_view>
@@ -20,7 +21,8 @@ constexpr FlagSpec kFlags[] = {
     {"config", true},   {"listen", true},  {"upstream", true}, {"findings", true},
     {"admin", true},    {"log-level", true}, {"events", true}, {"threads", true},
     {"check-config", true}, {"help", false}, {"version", false}, {"no-analysis", false},
-    {"no-server-reuse", false},
+    {"no-server-reuse", false}, {"client-sslmode", true}, {"client-tls-cert", true},
+    {"client-tls-key", true}, {"server-sslmode", true},
 };
 
 const FlagSpec* find_flag(std::string_view name) {
@@ -47,6 +49,14 @@ uint32_t parse_threads(const std::string& value) {
   return n;
 }
 
+std::string ssl_mode(const std::string& flag, const std::string& value,
+                     const std::vector<std::string_view>& modes) {
+  for (std::string_view m : modes) {
+    if (m == value) return value;
+  }
+  throw UsageError(fmt::format("--{} '{}': must be one of: {}", flag, value, fmt::join(modes, ", ")));
+}
+
 // Validates one overriding flag and writes it into `config`.
 void apply_override(Config& config, const std::string& flag, const std::string& value) {
   if (flag == "listen") {
@@ -67,6 +77,14 @@ void apply_override(Config& config, const std::string& flag, const std::string& 
     config.log.level = value;
   } else if (flag == "threads") {
     config.proxy.threads = parse_threads(value);
+  } else if (flag == "client-sslmode") {
+    config.client_tls.sslmode = ssl_mode(flag, value, kClientSslModes);
+  } else if (flag == "client-tls-cert") {
+    config.client_tls.cert_file = value;
+  } else if (flag == "client-tls-key") {
+    config.client_tls.key_file = value;
+  } else if (flag == "server-sslmode") {
+    config.server_tls.sslmode = ssl_mode(flag, value, kServerSslModes);
   } else if (flag == "no-analysis") {
     config.proxy.analysis = false;
   } else if (flag == "no-server-reuse") {
@@ -189,6 +207,12 @@ Flags (flags override the config file; the config file overrides defaults):
   --admin HOST:PORT      serve /metrics, /findings, /requests, /healthz (default off)
   --log-level LEVEL      trace, debug, info, warn, error, critical or off (default info)
   --threads N            I/O threads; 0 = half the cores, at least one (default 0)
+  --client-sslmode MODE  TLS between clients and pgsleuth: disable, allow, prefer,
+                         require, verify-ca or verify-full (default disable)
+  --client-tls-cert FILE the certificate pgsleuth shows clients (PEM)
+  --client-tls-key FILE  its private key (PEM)
+  --server-sslmode MODE  TLS between pgsleuth and PostgreSQL: disable, prefer,
+                         require, verify-ca or verify-full (default prefer)
   --no-analysis          forward only: no statement events, no findings, and no
                          server connection reuse
   --no-server-reuse      a new server connection for every client connection
@@ -199,7 +223,8 @@ Flags (flags override the config file; the config file overrides defaults):
 
 Values may be given as --flag value or --flag=value. IPv6 addresses go in
 [brackets], e.g. [::1]:6432. Exit codes: 0 ok, 1 runtime error, 2 bad flags or
-config. SIGHUP re-reads the config file's thresholds and output settings.
+config. SIGHUP re-reads the config file's thresholds and output settings, and
+the TLS settings and files for connections that start after it.
 )";
 }
 

@@ -117,8 +117,29 @@ struct AnalysisSettings {
   bool operator==(const AnalysisSettings&) const = default;
 };
 
+// The leg between the application and pgsleuth (pgbouncer's client_tls_*
+// meanings) and the leg between pgsleuth and PostgreSQL (libpq's sslmode).
+// SIGHUP applies both to connections that start after it.
+struct ClientTlsSettings {
+  std::string sslmode = "disable";       // disable allow prefer require verify-ca verify-full
+  std::string cert_file;                 // PEM; needed for every mode but disable
+  std::string key_file;
+  std::string ca_file;                   // verify-ca / verify-full: client certificates chain to it
+  bool operator==(const ClientTlsSettings&) const = default;
+};
+
+struct ServerTlsSettings {
+  std::string sslmode = "prefer";        // disable prefer require verify-ca verify-full
+  std::string ca_file;                   // empty = the system's store
+  std::string cert_file;                 // optional client certificate
+  std::string key_file;
+  bool operator==(const ServerTlsSettings&) const = default;
+};
+
 struct Config {
   ProxySettings proxy;
+  ClientTlsSettings client_tls;
+  ServerTlsSettings server_tls;
   OutputSettings output;
   AnalysisSettings analysis;
   FingerprintSettings fingerprint;

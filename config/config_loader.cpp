@@ -125,6 +125,14 @@ Reader host_port(std::string& out, bool allow_empty) {
   };
 }
 
+Reader any_string(std::string& out) {
+  return [&out](const toml::node& node, const KeyContext& ctx) {
+    const std::string* s = string_of(node);
+    if (s == nullptr) fail(ctx, node, "must be a string (a path, or \"\" for none)");
+    out = *s;
+  };
+}
+
 Reader one_of(std::string& out, std::vector<std::string_view> choices) {
   return [&out, choices](const toml::node& node, const KeyContext& ctx) {
     const std::string* s = string_of(node);
@@ -186,6 +194,16 @@ std::vector<Section> schema(Config& c) {
         {"max_idle_servers", integer_in(p.max_idle_servers, 0, 100'000)},
         {"server_idle_timeout_ms", integer_in(p.server_idle_timeout_ms, 1, kHour)},
         {"server_lifetime_ms", integer_in(p.server_lifetime_ms, 0, 24 * kHour)}}},
+      {"client_tls",
+       {{"sslmode", one_of(c.client_tls.sslmode, kClientSslModes)},
+        {"cert_file", any_string(c.client_tls.cert_file)},
+        {"key_file", any_string(c.client_tls.key_file)},
+        {"ca_file", any_string(c.client_tls.ca_file)}}},
+      {"server_tls",
+       {{"sslmode", one_of(c.server_tls.sslmode, kServerSslModes)},
+        {"ca_file", any_string(c.server_tls.ca_file)},
+        {"cert_file", any_string(c.server_tls.cert_file)},
+        {"key_file", any_string(c.server_tls.key_file)}}},
       {"output",
        {{"findings", non_empty_string(c.output.findings, "a path, or \"-\" for standard output")},
         {"request_summaries", boolean(c.output.request_summaries)},

@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/one_line.hpp"
 #include "config/config.hpp"
@@ -31,6 +32,12 @@ Config load_config_text(std::string_view toml_text, const std::string& source_na
 // Log levels spdlog knows, as the config and --log-level accept them.
 bool is_log_level(std::string_view level);
 inline constexpr std::string_view kLogLevelsAllowed = "trace, debug, info, warn, error, critical, off";
+
+// The sslmode values of [client_tls] (pgbouncer's) and [server_tls] (libpq's).
+inline const std::vector<std::string_view> kClientSslModes = {"disable", "allow", "prefer", "require",
+                                                              "verify-ca", "verify-full"};
+inline const std::vector<std::string_view> kServerSslModes = {"disable", "prefer", "require", "verify-ca",
+                                                              "verify-full"};
 
 // Copies output settings analysis reads into AnalysisSettings (its mirrors).
 void sync_mirrors(Config& config);

@@ -101,7 +101,7 @@ void EventLoop::remove(int fd) {
 void EventLoop::run() {
   epoll_event events[kMaxEvents];
   while (!stopped_.load(std::memory_order_acquire)) {
-    int n = ::epoll_wait(epoll_fd_, events, kMaxEvents, asio_dirty_ ? 0 : -1);
+    int n = ::epoll_wait(epoll_fd_, events, kMaxEvents, asio_dirty_ || !again_.empty() ? 0 : -1);
     if (n < 0) {
       if (errno == EINTR) continue;
       fail("epoll_wait");
@@ -118,6 +118,13 @@ void EventLoop::run() {
         static_cast<Handler*>(tag)->on_ready(events[i].events);
       }
     }
+    if (!again_.empty()) {
+      running_again_.swap(again_);
+      for (Handler* h : running_again_) {
+        if (h != nullptr) h->on_ready(EPOLLIN);
+      }
+      running_again_.clear();
+    }
     if (asio_dirty_) {
       asio_dirty_ = false;
       io_.poll();
@@ -129,6 +136,14 @@ void EventLoop::run() {
     }
   }
   retired_.clear();
+}
+
+void EventLoop::forget(Handler* handler) {
+  for (auto* list : {&again_, &running_again_}) {
+    for (Handler*& h : *list) {
+      if (h == handler) h = nullptr;
+    }
+  }
 }
 
 void EventLoop::post(std::function<void()> fn) {

@@ -47,6 +47,12 @@ class EventLoop {
   bool modify(int fd, Handler* handler, uint32_t events);
   void remove(int fd);
 
+  // Calls `handler` with EPOLLIN after the current batch, as if its socket
+  // were readable: for bytes a socket has handed to OpenSSL, which no
+  // epoll reports. forget() before the handler goes away.
+  void again(Handler* handler) { again_.push_back(handler); }
+  void forget(Handler* handler);
+
   // Keeps an object alive until the current batch of events is handled:
   // a later event of the batch may still point at it.
   void retire(std::shared_ptr<void> keep) { retired_.push_back(std::move(keep)); }
@@ -71,6 +77,8 @@ class EventLoop {
   bool asio_dirty_ = true;
   std::atomic<bool> stopped_{false};
   std::vector<std::shared_ptr<void>> retired_;
+  std::vector<Handler*> again_;
+  std::vector<Handler*> running_again_;  // the batch being called
 };
 
 }  // namespace pgsleuth::proxy

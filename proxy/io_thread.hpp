@@ -19,7 +19,9 @@
 #include "proxy/cancel_keys.hpp"
 #include "proxy/event_loop.hpp"
 #include "proxy/proxy_metrics.hpp"
+#include "proxy/tls.hpp"
 #include "proxy/upstream_pool.hpp"
+#include "proxy/upstream_resolver.hpp"
 
 namespace pgsleuth::proxy {
 
@@ -45,11 +47,14 @@ struct IoThread {
   std::thread thread;
   // Closes the idle server connections of every thread (set by ProxyServer).
   std::function<void()> close_idle_servers_everywhere;
+  // Both TLS legs as configured now (ProxyServer replaces it on SIGHUP).
+  std::shared_ptr<const TlsSetup> tls;
   // Destroyed before the members above: sessions still held by its
   // pending handlers unregister themselves from them.
   boost::asio::io_context io{1};
   // After io, so its sockets and timer go before the io_context they use.
   UpstreamPool pool;
+  UpstreamResolver resolver{io, std::chrono::seconds(5)};
   // Last: sessions it still keeps alive go first.
   EventLoop loop;
 

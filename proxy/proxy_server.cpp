@@ -33,7 +33,9 @@ ProxyServer::ProxyServer(ProxyOptions options) : options_(std::move(options)) {
     threads_.push_back(
         std::make_unique<IoThread>(options_.event_queue_capacity, options_.observe, pool, cancel_keys_));
   }
+  if (!options_.tls) options_.tls = TlsSetup::make({"disable", {}, {}, {}}, {"disable", {}, {}, {}}, options_.upstream_host);
   for (auto& t : threads_) {
+    t->tls = options_.tls;
     t->close_idle_servers_everywhere = [this] {
       for (auto& each : threads_) {
         each->post([raw = each.get()] { raw->pool.close_idle(); });
@@ -159,6 +161,12 @@ void ProxyServer::stop(std::chrono::milliseconds grace) {
   for (auto& t : threads_) t->loop.stop();
   for (auto& t : threads_) {
     if (t->thread.joinable()) t->thread.join();
+  }
+}
+
+void ProxyServer::set_tls(std::shared_ptr<const TlsSetup> tls) {
+  for (auto& t : threads_) {
+    t->post([raw = t.get(), tls] { raw->tls = tls; });
   }
 }
 

@@ -34,6 +34,7 @@ struct ProxyOptions {
   uint32_t max_idle_servers = 20;    // over all threads
   uint32_t server_idle_timeout_ms = 30'000;
   uint32_t server_lifetime_ms = 3'600'000;  // after its login; 0: never reused
+  std::shared_ptr<const TlsSetup> tls;      // null: no TLS on either leg
 };
 
 class ProxyServer {
@@ -54,6 +55,8 @@ class ProxyServer {
   size_t thread_count() const { return threads_.size(); }
   events::SpscRing<events::Event>* event_queue(size_t i) { return threads_[i]->events.get(); }
   ProxyCounters counters() const;
+  // Connections that start after this use `tls` (SIGHUP); from any thread.
+  void set_tls(std::shared_ptr<const TlsSetup> tls);
 
  private:
   void accept_next();

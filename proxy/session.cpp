@@ -3,6 +3,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstring>
+
 #include <spdlog/spdlog.h>
 
 #include "proxy/wire/byte_reader.hpp"
@@ -24,6 +26,7 @@ Session::Session(IoThread& thread, tcp::socket client, const Upstream& upstream,
       upstream_target_(upstream),
       id_(id),
       login_timeout_(options.login_timeout),
+      tls_(thread.tls),
       to_server_{client_end_, upstream_end_, std::vector<char>(options.buffer_bytes), true},
       to_client_{upstream_end_, client_end_, std::vector<char>(options.buffer_bytes), false} {
   error_code ec;
@@ -125,6 +128,10 @@ void Session::fail_to_client(std::string_view sqlstate, const std::string& messa
   int fd = client_end_.fd >= 0 ? client_end_.fd : client_.native_handle();
   std::string err = wire::make_error_response("FATAL", sqlstate, message);
   // Best effort and tiny: the socket's send buffer takes it at once.
+  if (client_end_.tls) {
+    client_end_.tls->write(err.data(), err.size());
+    return;
+  }
   [[maybe_unused]] ssize_t n = ::send(fd, err.data(), err.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
@@ -136,11 +143,12 @@ void Session::close(const std::string& reason) {
   timer_.cancel();
   // Not into the middle of a client message still being written.
   if (upstream_end_.fd >= 0 && reason == "shutdown" && !to_server_.write_pending()) {
-    [[maybe_unused]] ssize_t n =
-        ::send(upstream_end_.fd, wire::kTerminate.data(), wire::kTerminate.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    upstream_end_.send_some(wire::kTerminate.data(), wire::kTerminate.size());
   }
   end_client_side();
   close_end(upstream_end_);
+  thread_.loop.forget(&client_end_);
+  thread_.loop.forget(&upstream_end_);
   upstream_.close(ec);
   // Asio objects were touched outside its handlers; the loop may still
   // hold events for the sockets just closed.
@@ -151,10 +159,17 @@ void Session::close(const std::string& reason) {
 void Session::close_end(SocketEnd& end) {
   if (end.fd < 0) return;
   if (end.registered) thread_.loop.remove(end.fd);
+  if (end.tls) end.tls->shutdown();
+  end.tls.reset();
   ::close(end.fd);
   end.fd = -1;
   end.registered = false;
   end.interest = 0;
+}
+
+std::string Session::SocketEnd::failure(int err) const {
+  if (tls && !tls->error().empty()) return tls->error();
+  return std::strerror(err);
 }
 
 void Session::end_client_side() {

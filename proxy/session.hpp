@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include <sys/socket.h>
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -22,8 +24,10 @@
 #include "proxy/connection_observer.hpp"
 #include "proxy/event_loop.hpp"
 #include "proxy/io_thread.hpp"
+#include "proxy/login_filter.hpp"
 #include "proxy/server_reset.hpp"
 #include "proxy/server_stream.hpp"
+#include "proxy/tls.hpp"
 #include "proxy/upstream.hpp"
 #include "proxy/wire/startup_packet.hpp"
 
@@ -53,11 +57,18 @@ class Session : public std::enable_shared_from_this<Session> {
   void arm_login_deadline();
   void read_startup();
   void on_startup_packet();
-  void answer_encryption_request(const char* what, bool& answered);
+  void answer_encryption_request(const char* what, bool& answered, bool accept_tls);
+  void start_client_tls();
   void forward_cancel(const wire::CancelRequest& request);
   void begin_session();
   void connect_upstream();
+  void connect_to(const std::vector<boost::asio::ip::tcp::endpoint>& endpoints);
+  void arm_upstream_deadline();
   void on_upstream_connected();
+  void on_upstream_tls_answer();
+  void send_startup_upstream();
+  void server_leg_failed(const std::string& why);
+  void retry_upstream_plain(const std::string& why);
   bool reuse_idle_upstream();
   void start_forwarding();
 
@@ -75,6 +86,12 @@ class Session : public std::enable_shared_from_this<Session> {
     int fd = -1;
     bool registered = false;
     uint32_t interest = 0;  // as registered
+    std::unique_ptr<TlsStream> tls;  // null: plain
+    bool read_wants_write = false;   // TLS: a read waits for the socket to take bytes
+    ssize_t recv_some(char* p, size_t n) { return tls ? tls->read(p, n) : ::recv(fd, p, n, 0); }
+    ssize_t send_some(const char* p, size_t n) { return tls ? tls->write(p, n) : ::send(fd, p, n, MSG_NOSIGNAL); }
+    // Why the last call failed with `err`.
+    std::string failure(int err) const;
   };
   struct Flow {
     SocketEnd& from;
@@ -93,6 +110,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read_end(Flow& f, int err);
   void end_if_due();
   void observe(bool from_client, size_t n, events::SteadyTime now);
+  // The login's SCRAM rule (login_filter.hpp); false: the flow stops here.
+  bool filter_login(Flow& f, size_t& n);
+  void on_login_done();
   // Server bytes before they go to the client: how many may go.
   size_t pass_server_bytes(char* data, size_t n);
   void on_backend_key();
@@ -115,6 +135,12 @@ class Session : public std::enable_shared_from_this<Session> {
   uint64_t id_;
   std::chrono::milliseconds login_timeout_;
   std::string client_addr_;
+  std::shared_ptr<const TlsSetup> tls_;  // as it was when the session began
+  TlsLevel upstream_level_ = TlsLevel::Plain;
+  char upstream_tls_answer_ = 0;
+  bool upstream_plain_retry_ = false;  // prefer: the TLS handshake failed once
+  boost::asio::ip::tcp::endpoint upstream_endpoint_;  // where its backend is (cancels go there)
+  std::optional<LoginFilter> login_;     // while a fresh login runs
 
   Flow to_server_;
   Flow to_client_;

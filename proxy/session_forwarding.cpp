@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include <spdlog/spdlog.h>
+
 #include "proxy/session.hpp"
 #include "proxy/wire/messages.hpp"
 
@@ -18,6 +20,12 @@ namespace pgsleuth::proxy {
 using boost::system::error_code;
 
 namespace {
+
+constexpr const char* kChannelBindingAdvice =
+    "pgsleuth: SCRAM channel binding cannot pass through pgsleuth: the client's TLS leg ends at pgsleuth, whose "
+    "certificate is not the server's, so the binding would not match. Connect with channel_binding=disable, or "
+    "use a plain client leg to pgsleuth on a trusted host (client_tls.sslmode = disable, with sslmode=disable "
+    "or prefer), or give pgsleuth the server's certificate and key (client_tls.cert_file, client_tls.key_file)";
 
 // A full buffer means more is likely waiting: read again before going
 // back to epoll, but not so often that one busy connection starves the
@@ -56,6 +64,10 @@ void Session::start_forwarding() {
   forwarding_ = true;
   keep_alive_ = shared_from_this();
   update_interest();
+  // What OpenSSL read ahead during the login (a client's pipelined first
+  // query, say) does not make a descriptor readable.
+  if (!closed_ && client_end_.tls && client_end_.tls->has_pending()) read_from(to_server_);
+  if (!closed_ && upstream_end_.tls && upstream_end_.tls->has_pending()) read_from(to_client_);
 }
 
 void Session::on_ready(SocketEnd& end, uint32_t events) {
@@ -65,27 +77,47 @@ void Session::on_ready(SocketEnd& end, uint32_t events) {
   bool hangup = events & (EPOLLERR | EPOLLHUP);
   if (out.write_pending() && ((events & EPOLLOUT) || hangup)) flush(out);
   if (closed_ || end.fd < 0) return;
-  if (!in.write_pending() && ((events & EPOLLIN) || hangup)) return read_from(in);
+  bool readable = (events & EPOLLIN) || hangup || (end.read_wants_write && (events & EPOLLOUT));
+  if (!in.write_pending() && readable) return read_from(in);
   // A hang-up is reported whatever the interest: with nothing to read or
   // write here it would be reported again and again.
   if (hangup && !out.write_pending()) on_read_end(in, socket_error(end.fd));
 }
 
 void Session::read_from(Flow& f) {
-  for (int i = 0; i < kReadsPerWakeup; ++i) {
-    ssize_t n = ::recv(f.from.fd, f.buf.data(), f.buf.size(), 0);
+  if (f.from.read_wants_write) {
+    f.from.read_wants_write = false;
+    update_interest();
+  }
+  for (int i = 1;; ++i) {
+    ssize_t n = f.from.recv_some(f.buf.data(), f.buf.size());
     if (n < 0) {
-      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
+      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+        // TLS: a read that must write first (a key update's answer).
+        if (f.from.tls && f.from.tls->wants_write()) {
+          f.from.read_wants_write = true;
+          update_interest();
+        }
+        return;
+      }
       return on_read_end(f, errno);
     }
     if (n == 0) return on_read_end(f, 0);
     forward(f, static_cast<size_t>(n));
-    if (closed_ || f.from.fd < 0 || f.write_pending() || static_cast<size_t>(n) < f.buf.size()) return;
+    if (closed_ || f.from.fd < 0 || f.write_pending()) return;
+    // Bytes inside OpenSSL wake no epoll: read on now, or after the
+    // other connections' turn.
+    if (f.from.tls && f.from.tls->has_pending()) {
+      if (i < kReadsPerWakeup) continue;
+      return thread_.loop.again(&f.from);
+    }
+    if (static_cast<size_t>(n) < f.buf.size() || i >= kReadsPerWakeup) return;
   }
 }
 
 void Session::forward(Flow& f, size_t n) {
   if (reset_) return on_reset_answer(n);
+  if (login_ && !filter_login(f, n)) return;
   if (f.from_client && is_terminate(f.buf, n) && keep_upstream()) return;
   if (!f.from_client && server_stream_) {
     n = pass_server_bytes(f.buf.data(), n);
@@ -93,10 +125,10 @@ void Session::forward(Flow& f, size_t n) {
   }
   auto now = events::SteadyTime::clock::now();
   thread_.counters.add(f.from_client ? ProxyMetric::BytesFromClients : ProxyMetric::BytesFromServers, n);
-  ssize_t written = ::send(f.to.fd, f.buf.data(), n, MSG_NOSIGNAL);
+  ssize_t written = f.to.send_some(f.buf.data(), n);
   if (written < 0) {
     if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-      return close(std::string(f.from_client ? "upstream" : "client") + " write: " + std::strerror(errno));
+      return close(std::string(f.from_client ? "upstream" : "client") + " write: " + f.to.failure(errno));
     }
     written = 0;
   }
@@ -108,16 +140,18 @@ void Session::forward(Flow& f, size_t n) {
 }
 
 void Session::flush(Flow& f) {
-  ssize_t written = ::send(f.to.fd, f.buf.data() + f.unsent_at, f.unsent_end - f.unsent_at, MSG_NOSIGNAL);
+  ssize_t written = f.to.send_some(f.buf.data() + f.unsent_at, f.unsent_end - f.unsent_at);
   if (written < 0) {
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
-    return close(std::string(f.from_client ? "upstream" : "client") + " write: " + std::strerror(errno));
+    return close(std::string(f.from_client ? "upstream" : "client") + " write: " + f.to.failure(errno));
   }
   f.unsent_at += static_cast<size_t>(written);
   if (f.unsent_at < f.unsent_end) return;
   f.unsent_at = f.unsent_end = 0;
   update_interest();
   end_if_due();
+  // Reading stopped while this waited; what OpenSSL holds will not wake it.
+  if (!closed_ && f.from.fd >= 0 && f.from.tls && f.from.tls->has_pending()) read_from(f);
 }
 
 size_t Session::pass_server_bytes(char* data, size_t n) {
@@ -132,7 +166,8 @@ size_t Session::pass_server_bytes(char* data, size_t n) {
 void Session::update_interest() {
   auto apply = [this](SocketEnd& end, const Flow& reads, const Flow& writes) {
     if (end.fd < 0) return;
-    uint32_t want = (reads.write_pending() ? 0u : uint32_t{EPOLLIN}) | (writes.write_pending() ? uint32_t{EPOLLOUT} : 0u);
+    uint32_t want = (reads.write_pending() ? 0u : uint32_t{EPOLLIN}) |
+                    (writes.write_pending() || end.read_wants_write ? uint32_t{EPOLLOUT} : 0u);
     if (end.registered && want == end.interest) return;
     bool ok = end.registered ? thread_.loop.modify(end.fd, &end, want) : thread_.loop.add(end.fd, &end, want);
     if (!ok) return close(std::string("epoll: ") + std::strerror(errno));
@@ -150,15 +185,53 @@ void Session::on_read_end(Flow& f, int err) {
     // A client gone while its query runs would leave the backend busy
     // until the query ends: cancel it, as the server cannot notice.
     if (observer_ && observer_->busy() && !backend_cancel_.empty()) {
-      send_cancel_request(thread_.io, upstream_target_, backend_cancel_);
+      send_cancel_request(thread_.io, upstream_target_, {upstream_endpoint_}, backend_cancel_);
     }
-    return close(err == 0 ? "client closed" : std::string("client: ") + std::strerror(err));
+    return close(err == 0 ? "client closed" : "client: " + f.from.failure(err));
   }
   // The client gets what the server sent, then the end of the connection,
   // as it would from the server itself; half a message is the server's
   // fault worth a line.
   if (server_stream_ && !server_stream_->at_message_boundary()) server_broke("closed in the middle of a message");
-  close(err == 0 ? "upstream closed" : std::string("upstream: ") + std::strerror(err));
+  close(err == 0 ? "upstream closed" : "upstream: " + f.from.failure(err));
+}
+
+bool Session::filter_login(Flow& f, size_t& n) {
+  if (f.from_client) {
+    if (login_->client_bytes({f.buf.data(), n})) return true;
+    spdlog::warn("connection {} from {}: client leg: the client asked for SCRAM channel binding, which cannot reach "
+                 "the server through pgsleuth here; refused", id_, client_addr_);
+    fail_to_client("08P01", kChannelBindingAdvice);
+    close("channel binding through the proxy");
+    return false;
+  }
+  n = login_->server_bytes(f.buf.data(), n);
+  if (login_->done()) on_login_done();
+  return true;
+}
+
+void Session::on_login_done() {
+  if (login_->stripped()) {
+    spdlog::debug("connection {} from {}: SCRAM-SHA-256-PLUS left out of the server's SASL mechanisms", id_,
+                  client_addr_);
+  }
+  if (login_->missed()) {
+    spdlog::warn("connection {} from {}: the server's SASL mechanisms arrived split; passed unchanged", id_,
+                 client_addr_);
+  }
+  // PostgreSQL's pg_hba.conf refusals end in "no encryption" (a hostssl
+  // line wanted TLS) or "SSL encryption" (a hostnossl line did not).
+  const std::string& message = login_->error_message();
+  if (message.find("no encryption") != std::string::npos && !upstream_end_.tls) {
+    spdlog::warn("connection {} from {}: server leg: upstream {} refused the login because the server leg is not "
+                 "encrypted (server_tls.sslmode = {}): {}",
+                 id_, client_addr_, upstream_target_.name(), tls_->server_sslmode, message);
+  } else if (message.find("SSL encryption") != std::string::npos && upstream_end_.tls) {
+    spdlog::warn("connection {} from {}: server leg: upstream {} refused the login because the server leg is "
+                 "encrypted (server_tls.sslmode = {}): {}",
+                 id_, client_addr_, upstream_target_.name(), tls_->server_sslmode, message);
+  }
+  login_.reset();
 }
 
 }  // namespace pgsleuth::proxy

@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "proxy/session.hpp"
+#include "proxy/tls_async.hpp"
 
 namespace pgsleuth::proxy {
 
@@ -28,20 +29,25 @@ constexpr std::chrono::seconds kResetTimeout{5};
 
 bool Session::reuse_idle_upstream() {
   if (!observer_) return false;
-  auto idle = thread_.pool.take(startup_packet_);
+  auto idle = thread_.pool.take(startup_packet_, tls_->upstream_level_needed(client_end_.tls != nullptr));
   if (!idle) return false;
   thread_.counters.add(ProxyMetric::ServersReused);
   upstream_ = std::move(idle->socket);
+  error_code rec;
+  upstream_endpoint_ = upstream_.remote_endpoint(rec);
+  upstream_end_.tls = std::move(idle->tls);
+  upstream_level_ = idle->level;
   upstream_opened_ = idle->opened;
   greeting_ = std::move(idle->greeting);
   // As if the server said it: this client is given a key of its own.
   pass_server_bytes(greeting_.data(), greeting_.size());
   observer_->server_bytes(greeting_, events::SteadyTime::clock::now());
-  asio::async_write(client_, asio::buffer(greeting_), [self = shared_from_this()](error_code ec, size_t) {
-    std::string().swap(self->greeting_);
-    if (ec) return self->close("client write: " + ec.message());
-    self->start_forwarding();
-  });
+  async_write_all(client_, client_end_.tls.get(), greeting_.data(), greeting_.size(),
+                  [self = shared_from_this()](const std::string& err) {
+                    std::string().swap(self->greeting_);
+                    if (!err.empty()) return self->close("client write: " + err);
+                    self->start_forwarding();
+                  });
   return true;
 }
 
@@ -59,7 +65,7 @@ bool Session::keep_upstream() {
     return false;
   }
   std::string_view request = ServerReset::request();
-  ssize_t written = ::send(upstream_end_.fd, request.data(), request.size(), MSG_NOSIGNAL);
+  ssize_t written = upstream_end_.send_some(request.data(), request.size());
   if (written <= 0) return false;  // nothing sent: the caller closes as usual
   if (static_cast<size_t>(written) != request.size()) {
     // Half a query on the wire: the connection can only be closed.
@@ -104,7 +110,8 @@ void Session::on_reset_answer(size_t n) {
     return close("server connection not kept: " + ec.message());
   }
   thread_.pool.put(IdleServer{std::move(socket), std::move(startup_packet_),
-                              reset_->greeting().replay(server_stream_->backend_key()), upstream_opened_, {}},
+                              reset_->greeting().replay(server_stream_->backend_key()), upstream_opened_, {},
+                              std::move(upstream_end_.tls), upstream_level_},
                    pool_generation_);
   close("client closed; server connection kept");
 }

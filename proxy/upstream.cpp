@@ -23,13 +23,14 @@ struct CancelOp : std::enable_shared_from_this<CancelOp> {
 
 }  // namespace
 
-void send_cancel_request(asio::io_context& io, const Upstream& upstream, std::string packet) {
+void send_cancel_request(asio::io_context& io, const Upstream& upstream, const std::vector<tcp::endpoint>& endpoints,
+                         std::string packet) {
   auto op = std::make_shared<CancelOp>(io, std::move(packet));
   op->timer.expires_after(upstream.connect_timeout);
   op->timer.async_wait([op](boost::system::error_code ec) {
     if (!ec) op->socket.close();
   });
-  asio::async_connect(op->socket, upstream.endpoints,
+  asio::async_connect(op->socket, endpoints,
                       [op, name = upstream.name()](boost::system::error_code ec, const tcp::endpoint&) {
                         if (ec) {
                           op->timer.cancel();

@@ -14,14 +14,16 @@ namespace pgsleuth::proxy {
 struct Upstream {
   std::string host;
   uint16_t port = 0;
-  std::vector<boost::asio::ip::tcp::endpoint> endpoints;  // resolved at start
+  std::vector<boost::asio::ip::tcp::endpoint> endpoints;  // resolved at start (UpstreamResolver looks again)
   std::chrono::milliseconds connect_timeout{5000};
 
   std::string name() const { return host + ":" + std::to_string(port); }
 };
 
-// Opens a connection to the upstream, writes `packet` (a CancelRequest),
-// and closes; the server answers a cancel by closing. Fire and forget.
-void send_cancel_request(boost::asio::io_context& io, const Upstream& upstream, std::string packet);
+// Opens a connection to the upstream at `endpoints`, writes `packet` (a
+// CancelRequest), and closes; the server answers a cancel by closing.
+// Fire and forget.
+void send_cancel_request(boost::asio::io_context& io, const Upstream& upstream,
+                         const std::vector<boost::asio::ip::tcp::endpoint>& endpoints, std::string packet);
 
 }  // namespace pgsleuth::proxy

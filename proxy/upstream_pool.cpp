@@ -19,9 +19,10 @@ namespace {
 
 // Nothing to read and not closed: the server has said nothing since the
 // connection was cleaned.
-bool quiet(asio::ip::tcp::socket& s) {
+bool quiet(IdleServer& s) {
+  if (s.tls && s.tls->has_pending()) return false;
   char c;
-  ssize_t n = ::recv(s.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+  ssize_t n = ::recv(s.socket.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
   return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
@@ -32,15 +33,15 @@ UpstreamPool::UpstreamPool(asio::io_context& io, UpstreamPoolOptions options)
 
 UpstreamPool::~UpstreamPool() { close_idle(true); }
 
-std::optional<IdleServer> UpstreamPool::take(const std::string& startup_packet) {
+std::optional<IdleServer> UpstreamPool::take(const std::string& startup_packet, TlsLevel needed) {
   if (!enabled()) return std::nullopt;
   sweep();
   for (size_t i = idle_.size(); i-- > 0;) {
-    if (idle_[i].startup_packet != startup_packet) continue;
+    if (idle_[i].startup_packet != startup_packet || idle_[i].level < needed) continue;
     IdleServer s = std::move(idle_[i]);
     idle_.erase(idle_.begin() + static_cast<std::ptrdiff_t>(i));
     count();
-    if (quiet(s.socket)) return s;
+    if (quiet(s)) return s;
     error_code ec;
     s.socket.close(ec);
   }
@@ -104,7 +105,12 @@ void UpstreamPool::terminate(IdleServer& server) {
   // Terminate, so the server ends the backend without logging a lost client.
   error_code ec;
   if (server.socket.is_open()) {
-    server.socket.write_some(asio::buffer(wire::kTerminate.data(), wire::kTerminate.size()), ec);
+    if (server.tls) {
+      server.tls->write(wire::kTerminate.data(), wire::kTerminate.size());
+      server.tls->shutdown();
+    } else {
+      server.socket.write_some(asio::buffer(wire::kTerminate.data(), wire::kTerminate.size()), ec);
+    }
     server.socket.close(ec);
   }
 }

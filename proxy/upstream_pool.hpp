@@ -11,12 +11,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+
+#include "proxy/tls.hpp"
 
 namespace pgsleuth::proxy {
 
@@ -36,6 +39,8 @@ struct IdleServer {
   std::string greeting;        // replayed to the next client
   std::chrono::steady_clock::time_point opened{};  // the server's login
   std::chrono::steady_clock::time_point since{};   // parked
+  std::unique_ptr<TlsStream> tls;                  // the upstream leg's, if encrypted
+  TlsLevel level = TlsLevel::Plain;
 };
 
 class UpstreamPool {
@@ -52,7 +57,9 @@ class UpstreamPool {
   // The most recently parked connection opened with this startup packet
   // that is still quiet (a server that closed it or spoke while it was
   // idle is dropped).
-  std::optional<IdleServer> take(const std::string& startup_packet);
+  // It must be worth at least `needed` (a TLS client leg, or a stricter
+  // server_tls.sslmode since a SIGHUP, takes no weaker one).
+  std::optional<IdleServer> take(const std::string& startup_packet, TlsLevel needed = TlsLevel::Plain);
   // Parks a cleaned connection whose cleaning began at `generation`; the
   // oldest goes when the pool is full.
   void put(IdleServer server, uint64_t generation);

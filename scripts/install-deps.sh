@@ -11,6 +11,7 @@ PKGS=(
   python3 python3-psycopg2 python3-asyncpg python3-django python3-sqlalchemy
   curl procps chromium python3-yaml
   clang libclang-rt-14-dev ccache
+  libssl-dev openssl
 )
 
 missing=()

@@ -86,16 +86,18 @@ std::optional<std::string_view> parse_command_complete(std::string_view body) {
   return r.cstring();
 }
 
-std::optional<std::string_view> parse_error_sqlstate(std::string_view body) {
+std::optional<std::string_view> parse_error_field(std::string_view body, char field) {
   ByteReader r(body);
   while (true) {
     auto code = r.u8();
     if (!code || *code == 0) return std::nullopt;
     auto value = r.cstring();
     if (!value) return std::nullopt;
-    if (*code == 'C') return *value;
+    if (*code == static_cast<uint8_t>(field)) return *value;
   }
 }
+
+std::optional<std::string_view> parse_error_sqlstate(std::string_view body) { return parse_error_field(body, 'C'); }
 
 std::optional<char> parse_ready_for_query(std::string_view body) {
   if (body.size() != 1) return std::nullopt;

@@ -50,6 +50,8 @@ std::optional<BindMsg> parse_bind(std::string_view body, bool truncated, size_t 
 std::optional<ExecuteMsg> parse_execute(std::string_view body);
 std::optional<CloseMsg> parse_close(std::string_view body);
 std::optional<std::string_view> parse_command_complete(std::string_view body);
+// One field of an ErrorResponse or NoticeResponse ('M' the message...).
+std::optional<std::string_view> parse_error_field(std::string_view body, char field);
 // The SQLSTATE ('C' field) of an ErrorResponse.
 std::optional<std::string_view> parse_error_sqlstate(std::string_view body);
 std::optional<char> parse_ready_for_query(std::string_view body);

@@ -50,6 +50,17 @@ TEST(CommandLine, EveryFlagBothSpellings) {
   EXPECT_EQ(b.config.proxy.listen, "127.0.0.1:1");
 }
 
+TEST(CommandLine, TlsFlags) {
+  const CommandLine a = parse({"--client-sslmode", "require", "--client-tls-cert=c.crt", "--client-tls-key", "c.key",
+                               "--server-sslmode=verify-full"});
+  EXPECT_EQ(a.config.client_tls.sslmode, "require");
+  EXPECT_EQ(a.config.client_tls.cert_file, "c.crt");
+  EXPECT_EQ(a.config.client_tls.key_file, "c.key");
+  EXPECT_EQ(a.config.server_tls.sslmode, "verify-full");
+  EXPECT_THROW(parse({"--client-sslmode", "yes"}), UsageError);
+  EXPECT_THROW(parse({"--server-sslmode", "allow"}), UsageError);
+}
+
 TEST(CommandLine, HelpAndVersion) {
   EXPECT_EQ(parse({"--help"}).command, Command::Help);
   EXPECT_EQ(parse({"--listen", "127.0.0.1:1", "--help"}).command, Command::Help);

@@ -39,8 +39,9 @@ TEST(ConfigLoader, ExampleFileDocumentsEveryKey) {
   while (std::getline(in, line)) {
     if (!line.empty() && line[0] != '#' && line[0] != '[' && line.find(" = ") != std::string::npos) ++keys;
   }
-  // 13 proxy + 4 output + 6 window + 6 thresholds + 3 churn + 3 suppress + 1 fingerprint + 3 admin + 2 log.
-  EXPECT_EQ(keys, 42);
+  // 13 proxy + 8 TLS + 4 output + 6 window + 6 thresholds + 3 churn + 3 suppress + 1 fingerprint + 3 admin
+  // + 2 log.
+  EXPECT_EQ(keys, 50);
 }
 
 TEST(ConfigLoader, ReadsEveryKey) {
@@ -138,6 +139,40 @@ format = "json"
   EXPECT_EQ(c.log.format, "json");
   // Analysis mirrors the output settings it reads.
   EXPECT_EQ(c.analysis.max_repeats_per_minute, 0u);
+}
+
+TEST(ConfigLoader, ReadsBothTlsLegs) {
+  const Config c = load_config_text(R"(
+[client_tls]
+sslmode = "verify-full"
+cert_file = "/etc/pgsleuth/server.crt"
+key_file = "/etc/pgsleuth/server.key"
+ca_file = "/etc/pgsleuth/clients.crt"
+[server_tls]
+sslmode = "verify-ca"
+ca_file = "/etc/ssl/rds.pem"
+cert_file = "/etc/pgsleuth/me.crt"
+key_file = "/etc/pgsleuth/me.key"
+)", "t.toml");
+  EXPECT_EQ(c.client_tls.sslmode, "verify-full");
+  EXPECT_EQ(c.client_tls.cert_file, "/etc/pgsleuth/server.crt");
+  EXPECT_EQ(c.client_tls.key_file, "/etc/pgsleuth/server.key");
+  EXPECT_EQ(c.client_tls.ca_file, "/etc/pgsleuth/clients.crt");
+  EXPECT_EQ(c.server_tls.sslmode, "verify-ca");
+  EXPECT_EQ(c.server_tls.ca_file, "/etc/ssl/rds.pem");
+  EXPECT_EQ(c.server_tls.cert_file, "/etc/pgsleuth/me.crt");
+  EXPECT_EQ(c.server_tls.key_file, "/etc/pgsleuth/me.key");
+  EXPECT_EQ(Config{}.client_tls.sslmode, "disable");
+  EXPECT_EQ(Config{}.server_tls.sslmode, "prefer");
+  // libpq has allow, but the contract's server leg does not.
+  EXPECT_THROW(load_config_text("[server_tls]\nsslmode = \"allow\"\n", "t.toml"), ConfigError);
+  try {
+    load_config_text("[client_tls]\nsslmode = \"on\"\n", "t.toml");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(), "t.toml:2: client_tls.sslmode = \"on\": must be one of: disable, allow, prefer, "
+                           "require, verify-ca, verify-full");
+  }
 }
 
 TEST(ConfigLoader, EmptyFileGivesBase) {

@@ -207,6 +207,26 @@ TEST(EventLoop, ARetiredObjectLivesToTheEndOfTheBatch) {
   EXPECT_TRUE(eventually([&] { return flag->load(); }));
 }
 
+// Bytes inside OpenSSL make no socket readable: again() calls the handler
+// as if its socket were, once per request, and forget() takes it back.
+TEST(EventLoop, AgainCallsTheHandlerAfterTheBatchUntilForgotten) {
+  LoopThread t;
+  CountingHandler again, forgotten;
+  again.on_call = [&] {
+    if (again.calls < 3) t.loop_.again(&again);
+  };
+  t.on_loop([&] {
+    t.loop_.again(&again);
+    t.loop_.again(&forgotten);
+    t.loop_.forget(&forgotten);
+  });
+  EXPECT_TRUE(eventually([&] { return again.calls == 3; }));
+  EXPECT_EQ(again.last, uint32_t{EPOLLIN});
+  std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(again.calls, 3);
+  EXPECT_EQ(forgotten.calls, 0);
+}
+
 TEST(EventLoop, StopFromAnotherThreadEndsRun) {
   LoopThread t;
   std::this_thread::sleep_for(20ms);

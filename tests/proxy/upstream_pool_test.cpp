@@ -27,7 +27,7 @@ class PoolTest : public ::testing::Test {
     tcp::socket client(io_);
     client.connect(acceptor_.local_endpoint());
     servers_.push_back(acceptor_.accept());
-    return IdleServer{std::move(client), key, "greeting", opened, {}};
+    return IdleServer{std::move(client), key, "greeting", opened, {}, nullptr, TlsLevel::Plain};
   }
   // What the server end of the i-th connection has read (a Terminate when
   // the pool let go of it politely), once the pool closed it.
@@ -59,6 +59,21 @@ TEST_F(PoolTest, GivesTheMatchingConnectionOnce) {
   EXPECT_EQ(b->greeting, "greeting");
   EXPECT_FALSE(pool.take("b"));
   EXPECT_EQ(pool.idle(), 1u);
+}
+
+// A client that needs an encrypted (or verified) upstream leg never gets
+// a plain one parked under the same startup packet.
+TEST_F(PoolTest, GivesNoConnectionWeakerThanNeeded) {
+  UpstreamPool pool(io_, {});
+  pool.put(server("k"), pool.generation());  // plain
+  EXPECT_FALSE(pool.take("k", TlsLevel::Encrypted));
+  EXPECT_EQ(pool.idle(), 1u);
+  EXPECT_TRUE(pool.take("k", TlsLevel::Plain));
+  IdleServer verified = server("v");
+  verified.level = TlsLevel::VerifiedCa;
+  pool.put(std::move(verified), pool.generation());
+  EXPECT_FALSE(pool.take("v", TlsLevel::VerifiedFull));
+  EXPECT_TRUE(pool.take("v", TlsLevel::Encrypted));
 }
 
 TEST_F(PoolTest, TheOldestGoesWhenFullWithATerminate) {

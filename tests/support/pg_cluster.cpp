@@ -16,12 +16,13 @@ namespace {
 
 // pg_hba is first-match: the scram user's line must come before the trust
 // lines, which would otherwise let it in without a password.
-std::string hba_conf() {
-  return std::string("host all ") + kScramUser + " 127.0.0.1/32 scram-sha-256\n" +
-         "local all all trust\n"
-         "host all all 127.0.0.1/32 trust\n"
-         "host replication all 127.0.0.1/32 trust\n"
-         "host all all ::1/128 trust\n";
+std::string hba_conf(bool hostssl_only) {
+  const std::string host = hostssl_only ? "hostssl" : "host";
+  return host + " all " + kScramUser + " 127.0.0.1/32 scram-sha-256\n" +
+         "local all all trust\n" +
+         host + " all all 127.0.0.1/32 trust\n" +
+         host + " replication all 127.0.0.1/32 trust\n" +
+         host + " all all ::1/128 trust\n";
 }
 
 // postmaster.pid: line 1 the postmaster's pid, line 8 its state ("ready").
@@ -67,7 +68,7 @@ CommandResult run_psql(uint16_t port, const std::string& sql, const std::string&
                      clean_pg_env(), timeout);
 }
 
-PgCluster::PgCluster() : dir_("pgsleuth-pg-") {
+PgCluster::PgCluster(PgClusterOptions options) : dir_("pgsleuth-pg-"), options_(std::move(options)) {
   if (::geteuid() == 0) {
     const passwd* pw = ::getpwnam("postgres");
     if (pw == nullptr) throw std::runtime_error("running as root but no `postgres` OS user");
@@ -77,7 +78,14 @@ PgCluster::PgCluster() : dir_("pgsleuth-pg-") {
   auto init = pg_tool({std::string(kPgBinDir) + "/initdb", "-D", data, "-U", "postgres",
                        "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"});
   if (init.exit_code != 0) throw std::runtime_error("initdb failed: " + init.out + init.err);
-  write_file(dir_.path() / "data" / "pg_hba.conf", hba_conf());
+  write_file(dir_.path() / "data" / "pg_hba.conf", hba_conf(options_.hostssl_only));
+  if (!options_.ssl_cert_file.empty()) {
+    namespace fs = std::filesystem;
+    fs::copy_file(options_.ssl_cert_file, dir_.path() / "data" / "server.crt", fs::copy_options::overwrite_existing);
+    fs::copy_file(options_.ssl_key_file, dir_.path() / "data" / "server.key", fs::copy_options::overwrite_existing);
+    // PostgreSQL refuses a key that others may read.
+    fs::permissions(dir_.path() / "data" / "server.key", fs::perms::owner_read | fs::perms::owner_write);
+  }
   // Another process may take the port between free_port() and the server's
   // bind; a few attempts make that harmless.
   for (int attempt = 0; attempt < 3 && !server_; ++attempt) try_start();
@@ -97,7 +105,8 @@ void PgCluster::try_start() {
              // A backend notices a vanished client while a query runs (as a
              // proxy closing its side after the client died looks).
              "client_connection_check_interval = '500ms'\n"
-             "max_connections = 100\n");
+             "max_connections = 100\n" +
+             (options_.ssl_cert_file.empty() ? "" : "ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n"));
   give_to_server_user();
   SpawnOptions spawn;
   spawn.argv = {std::string(kPgBinDir) + "/postgres", "-D", (dir_.path() / "data").string()};

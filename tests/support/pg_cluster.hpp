@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,10 +43,20 @@ CommandResult run_psql(uint16_t port, const std::string& sql, const std::string&
 // the caller's PG* variables from leaking in.
 EnvOverrides clean_pg_env();
 
+struct PgClusterOptions {
+  // Non-empty: ssl = on, serving this certificate and key (PEM; copied
+  // into the data directory).
+  std::filesystem::path ssl_cert_file;
+  std::filesystem::path ssl_key_file;
+  // pg_hba.conf takes TCP logins over TLS only (hostssl lines), as a
+  // managed database does.
+  bool hostssl_only = false;
+};
+
 class PgCluster {
  public:
   // Throws std::runtime_error (with the server log) when it cannot start.
-  PgCluster();
+  explicit PgCluster(PgClusterOptions options = {});
   ~PgCluster();
   PgCluster(const PgCluster&) = delete;
   PgCluster& operator=(const PgCluster&) = delete;
@@ -76,6 +87,7 @@ class PgCluster {
   void try_start();
 
   TempDir dir_;
+  PgClusterOptions options_;
   uint16_t port_ = 0;
   std::optional<SpawnOptions::User> postgres_user_;  // set when running as root
   std::unique_ptr<Subprocess> server_;
