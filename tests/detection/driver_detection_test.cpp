@@ -26,8 +26,6 @@ min_repeats = 2
 constexpr int64_t kAuthors = 10;   // clients/client_args.py AUTHORS
 constexpr size_t kEnumTypes = 8;   // clients/asyncpg_requests.py ENUM_TYPES
 
-std::string dump(const Findings& findings) { return json::serialize(json::value_from(findings)); }
-
 // The one n_plus_one finding of `findings` (an empty object, after a
 // failure, when there is not exactly one).
 json::object only_n_plus_one(const Findings& findings) {
