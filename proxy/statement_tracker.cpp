@@ -159,6 +159,7 @@ void StatementTracker::on_backend(const wire::Message& m, SteadyTime now) {
       if (!pending_.empty() && pending_.front().kind == Pending::Kind::Execute) pending_.pop_front();
       return;
     case wire::backend::kReadyForQuery: return on_ready_for_query(m);
+    case wire::backend::kParameterStatus: return on_parameter_status(m);
     default: return;
   }
 }
@@ -319,6 +320,18 @@ void StatementTracker::on_ready_for_query(const wire::Message& m) {
     finish_all_abandoned();
     portals_.clear();
   }
+}
+
+void StatementTracker::on_parameter_status(const wire::Message& m) {
+  // The session changed a value that findings attribute statements by
+  // (`SET application_name` after login, as pgjdbc does): the events of
+  // statements that run from now on carry the new one. A fresh copy, since
+  // events already sent share the old one.
+  auto p = wire::parse_parameter_status(m.body);
+  if (!p || m.truncated() || p->name != "application_name" || p->value == conn_->application_name) return;
+  auto updated = std::make_shared<events::ConnectionInfo>(*conn_);
+  updated->application_name = std::string(p->value);  // bounded by the message capture
+  conn_ = std::move(updated);
 }
 
 void StatementTracker::emit_held() {

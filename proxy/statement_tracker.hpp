@@ -85,6 +85,7 @@ class StatementTracker {
   void on_error(const wire::Message& m, SteadyTime now);
   void on_portal_suspended(SteadyTime now);
   void on_ready_for_query(const wire::Message& m);
+  void on_parameter_status(const wire::Message& m);
   void complete_head(std::string_view tag, std::string_view sqlstate, SteadyTime now);
   // A suspended execution whose portal goes away without being run to the
   // end (fetchrow-style Execute with a row limit, then Sync) still ran.

@@ -104,4 +104,12 @@ std::optional<char> parse_ready_for_query(std::string_view body) {
   return s;
 }
 
+std::optional<ParameterStatusMsg> parse_parameter_status(std::string_view body) {
+  ByteReader r(body);
+  auto name = r.cstring();
+  auto value = r.cstring();
+  if (!name || !value) return std::nullopt;
+  return ParameterStatusMsg{*name, *value};
+}
+
 }  // namespace pgsleuth::wire

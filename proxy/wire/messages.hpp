@@ -32,6 +32,11 @@ struct BindMsg {
   uint32_t param_count = 0;           // as declared
 };
 
+struct ParameterStatusMsg {
+  std::string_view name;
+  std::string_view value;
+};
+
 struct ExecuteMsg {
   std::string_view portal;
   uint32_t max_rows = 0;
@@ -53,6 +58,7 @@ std::optional<std::string_view> parse_command_complete(std::string_view body);
 // The SQLSTATE ('C' field) of an ErrorResponse.
 std::optional<std::string_view> parse_error_sqlstate(std::string_view body);
 std::optional<char> parse_ready_for_query(std::string_view body);
+std::optional<ParameterStatusMsg> parse_parameter_status(std::string_view body);
 
 // Calls `cell(value, is_null)` for each column of a DataRow whose bytes are
 // in `body`; stops quietly at the end of a truncated body.

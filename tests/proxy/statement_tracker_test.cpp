@@ -358,5 +358,24 @@ TEST_F(TrackerTest, ParamsAreBounded) {
   EXPECT_EQ(events_[0].params[0].value.size(), events::kMaxParamBytes);
 }
 
+// pgjdbc and others send `SET application_name` after login; the server
+// reports it in a ParameterStatus, and statements from then on carry it.
+TEST_F(TrackerTest, ParameterStatusUpdatesTheApplicationNameOfLaterStatements) {
+  client(query("SELECT 1"));
+  server(command_complete("SELECT 1") + ready('I'));
+  client(query("SET application_name = 'billing'"));
+  server(command_complete("SET") + msg('S', cstr("application_name") + cstr("billing")) + ready('I'));
+  client(query("SELECT 2"));
+  server(command_complete("SELECT 1") + msg('S', cstr("TimeZone") + cstr("UTC")) + ready('I'));
+  client(query("SELECT 3"));
+  server(command_complete("SELECT 1") + ready('I'));
+  ASSERT_EQ(events_.size(), 4u);
+  EXPECT_EQ(events_[0].conn->application_name, "");
+  EXPECT_EQ(events_[1].conn, events_[0].conn) << "the SET completed before the server reported it";
+  EXPECT_EQ(events_[2].conn->application_name, "billing");
+  EXPECT_EQ(events_[0].conn->connection_id, events_[2].conn->connection_id);
+  EXPECT_EQ(events_[3].conn, events_[2].conn) << "other parameters change nothing";
+}
+
 }  // namespace
 }  // namespace pgsleuth::proxy
