@@ -31,7 +31,7 @@ constexpr Entry kFrontend[] = {
     {frontend::kBind, kBindCapture, kMaxMessageLength},
     {frontend::kExecute, kSmall, kMaxMessageLength},
     {frontend::kClose, kSmall, kMaxMessageLength},
-    {frontend::kDescribe, 0, kMaxMessageLength},
+    {frontend::kDescribe, kSmall, kMaxMessageLength},  // which statement: its parameter types follow
     {frontend::kSync, 0, 4},
     {frontend::kFlush, 0, 4},
     {frontend::kTerminate, 0, 4},
@@ -60,7 +60,7 @@ constexpr Entry kBackend[] = {
     {backend::kNoData, 0, 4},
     {backend::kPortalSuspended, 0, 4},
     {backend::kEmptyQueryResponse, 0, 4},
-    {backend::kParameterDescription, 0, kMaxMessageLength},
+    {backend::kParameterDescription, kSmall, kMaxMessageLength},  // the first 255 types
     {backend::kCopyInResponse, 0, kMaxMessageLength},
     {backend::kCopyOutResponse, 0, kMaxMessageLength},
     {backend::kCopyBothResponse, 0, kMaxMessageLength},
