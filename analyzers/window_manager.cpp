@@ -70,6 +70,8 @@ void WindowManager::add_untraced(const AnalyzedStatement& stmt, const SettingsPt
   const bool had_head = current->head_fingerprint().has_value();
   append(*current, stmt);
   if (!had_head && current->source() == WindowSource::IdleGap && current->head_fingerprint()) {
+    // Bounded even if a connection's close was lost (a full ring drops events).
+    if (openers_.size() >= kMaxOpenerConnections && !openers_.count(conn)) openers_.clear();
     openers_[conn].add(*current->head_fingerprint());
   }
   if (current->source() == WindowSource::Transaction && stmt.event.tx_after == 'I') {
