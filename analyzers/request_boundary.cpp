@@ -57,6 +57,14 @@ bool starts_next_request(const RequestWindow& window,
     const auto known = openers.find(conn);
     if (known == openers.end() || !known->second.contains(fp)) return false;
   }
+  // A loop of the first statement over different values (an N+1 without a
+  // parent query) looks like one-statement requests back to back, and on a
+  // busy machine its gaps pass the floor; it is kept whole. Identical ones
+  // are not a loop worth keeping: they are pages reading the same row.
+  if (window.head_fingerprint() == fp && window.head_run_only() &&
+      params_hash(stmt.value_hashes) != window.last_head_params()) {
+    return false;
+  }
   return window.rhythm().count() < kMinRhythmGaps ||
          gap >= kRhythmFactor * window.rhythm().median_ms();
 }

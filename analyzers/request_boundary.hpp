@@ -24,7 +24,10 @@
 //    would make one merge beget the next). One or two gaps are noise on a
 //    busy machine (a 3 ms pause before an author lookup was seen), hence
 //    the minimum.
-// A tight loop of the window's first statement stays one request. Value
+// A loop of the window's first statement stays one request: tight, or made
+// of that statement alone with other parameters each time (the price:
+// one-statement requests with different parameters, back to back, stay
+// merged as such a loop would). Value
 // lineage is not a veto here: small integers returned by one request (ids
 // 1..10) are the next request's parameters by coincidence often enough to
 // keep merged pages merged. It is used where it is strong instead: the

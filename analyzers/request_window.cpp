@@ -66,6 +66,13 @@ void RequestWindow::add(const AnalyzedStatement& stmt) {
       touches_user_table(*stmt.shape)) {
     head_fingerprint_ = stmt.shape->fingerprint;
   }
+  if (head_fingerprint_ && stmt.shape) {
+    if (stmt.shape->fingerprint == *head_fingerprint_) {
+      last_head_params_ = params_hash(stmt.value_hashes);
+    } else {
+      head_run_only_ = false;
+    }
+  }
   ++statement_count_;
   db_time_ms_ += elapsed_ms(stmt.event.started, stmt.event.completed);
   rows_ += stmt.event.rows;

@@ -83,6 +83,10 @@ class RequestWindow {
   const std::optional<uint64_t>& head_fingerprint() const { return head_fingerprint_; }
   // The gaps before its statements other than the head's repeats.
   const GapRhythm& rhythm() const { return rhythm_; }
+  // Every statement since the head was the head again (a loop of it so
+  // far), and the parameters of the last of them.
+  bool head_run_only() const { return head_run_only_; }
+  uint64_t last_head_params() const { return last_head_params_; }
 
   uint64_t statement_count() const { return statement_count_; }
   double db_time_ms() const { return db_time_ms_; }
@@ -112,6 +116,8 @@ class RequestWindow {
   events::ConnectionInfoPtr first_conn_;
   std::optional<uint64_t> head_fingerprint_;
   GapRhythm rhythm_;
+  bool head_run_only_ = true;
+  uint64_t last_head_params_ = 0;
 
   uint64_t statement_count_ = 0;
   double db_time_ms_ = 0;

@@ -127,6 +127,17 @@ TEST(RequestBoundary, TightLoopOfTheFirstStatementStaysOneRequest) {
   EXPECT_EQ(found[0].at("count").as_int64(), 8);
 }
 
+// Near miss: the same loop on a busy machine, whose scheduler pauses it for
+// longer than a request cycle now and then: other values each time, nothing
+// else in between, so it is still the loop.
+TEST(RequestBoundary, LoopOfTheFirstStatementOverOtherValuesSurvivesPauses) {
+  Harness h;
+  for (const auto& id : numbers(8)) h.run(Stmt(select_author(), h.conn).params({id}), id == "4" ? 5ms : 2ms);
+  h.settle();
+  expect_requests(h, 1, 8);
+  ASSERT_EQ(h.of_kind("n_plus_one").size(), 1u);
+}
+
 // Near miss: the children of a real N+1 repeat a two-statement shape (book,
 // then its author) slowly, at request-like gaps; they never repeat the
 // request's first statement, so the request stays whole.
