@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -11,31 +12,48 @@ namespace pgsleuth::analyzers {
 
 namespace {
 
+struct Parent {
+  const FingerprintGroup* group = nullptr;
+  // Every repeat was fed by an execution of its own that returned one row:
+  // a lookup following a lookup (a detail page: the book, then its author),
+  // which is what back-to-back requests look like when they share a window.
+  // A real N+1 is many repeats fed by one execution returning many rows.
+  bool chained = false;
+};
+
 // The fingerprint group whose earlier results hold the repeats' parameter
 // values, when most repeats (and at least two) point at the same one.
-const FingerprintGroup* find_parent(const RequestWindow& window, uint32_t self,
-                                    const std::vector<const StatementRecord*>& repeats) {
-  std::unordered_map<uint32_t, size_t> votes;  // group -> repeats it fed
+Parent find_parent(const RequestWindow& window, uint32_t self,
+                   const std::vector<const StatementRecord*>& repeats) {
+  struct Votes {
+    size_t repeats = 0;
+    std::unordered_set<uint32_t> producers;  // records that fed them
+    bool single_rows = true;
+  };
+  std::unordered_map<uint32_t, Votes> votes;  // group -> repeats it fed
   for (const auto* rec : repeats) {
     const auto self_index = rec->index;
-    std::optional<uint32_t> parent_group;
     for (const auto value : rec->value_hashes) {
       const auto producer = window.cell_producer(value);
       if (!producer || *producer >= self_index) continue;
-      const auto group = window.records()[*producer].group;
-      if (group != self) {
-        parent_group = group;
+      const auto& parent = window.records()[*producer];
+      if (parent.group != self) {
+        auto& v = votes[parent.group];
+        ++v.repeats;
+        v.producers.insert(*producer);
+        v.single_rows = v.single_rows && parent.rows <= 1;
         break;
       }
     }
-    if (parent_group) ++votes[*parent_group];
   }
-  const auto best = std::max_element(votes.begin(), votes.end(),
-                                     [](auto& a, auto& b) { return a.second < b.second; });
-  if (best == votes.end() || best->second < 2 || best->second * 2 < repeats.size()) {
-    return nullptr;
+  const auto best = std::max_element(votes.begin(), votes.end(), [](auto& a, auto& b) {
+    return a.second.repeats < b.second.repeats;
+  });
+  if (best == votes.end() || best->second.repeats < 2 || best->second.repeats * 2 < repeats.size()) {
+    return {};
   }
-  return &window.groups()[best->first];
+  const auto& v = best->second;
+  return {&window.groups()[best->first], v.single_rows && v.producers.size() == v.repeats};
 }
 
 std::string describe(const FingerprintGroup& group, size_t count, size_t distinct,
@@ -64,7 +82,8 @@ void detect_n_plus_one(const RequestWindow& window, Detections& out) {
     if (repeats.size() < std::max<uint32_t>(min_repeats, 2)) continue;
     const auto distinct = distinct_params(repeats);
     if (distinct < 2) continue;
-    const FingerprintGroup* parent = find_parent(window, g, repeats);
+    const auto [parent, chained] = find_parent(window, g, repeats);
+    if (chained) continue;
 
     findings::NPlusOneDetails details{repeat_evidence(repeats), distinct, std::nullopt};
     if (parent) details.parent = {parent->shape->fingerprint_hex, parent->shape->normalized};

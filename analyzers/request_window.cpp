@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "analyzers/statement_filters.hpp"
 #include "events/value_hash.hpp"
 #include "findings/finding_kind.hpp"
 
@@ -55,6 +56,23 @@ RequestWindow::RequestWindow(uint64_t seq, std::string id, WindowSource source,
       opened_(opened), last_completed_(opened) {}
 
 void RequestWindow::add(const AnalyzedStatement& stmt) {
+  // Gaps before the head's repeats may be between requests (merged ones);
+  // only the others are surely inside one.
+  if (statement_count_ > 0 && head_fingerprint_ && stmt.shape &&
+      stmt.shape->fingerprint != *head_fingerprint_) {
+    rhythm_.add(elapsed_ms(last_completed_, stmt.event.started));
+  }
+  if (!head_fingerprint_ && stmt.shape && !is_session_control(*stmt.shape) &&
+      touches_user_table(*stmt.shape)) {
+    head_fingerprint_ = stmt.shape->fingerprint;
+  }
+  if (head_fingerprint_ && stmt.shape) {
+    if (stmt.shape->fingerprint == *head_fingerprint_) {
+      last_head_params_ = params_hash(stmt.value_hashes);
+    } else {
+      head_run_only_ = false;
+    }
+  }
   ++statement_count_;
   db_time_ms_ += elapsed_ms(stmt.event.started, stmt.event.completed);
   rows_ += stmt.event.rows;

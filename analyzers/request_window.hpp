@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analyzers/request_boundary.hpp"
 #include "statements/analyzed_statement.hpp"
 #include "config/config.hpp"
 
@@ -77,6 +78,15 @@ class RequestWindow {
   SteadyTime last_completed() const { return last_completed_; }
   WallTime last_completed_wall() const { return last_completed_wall_; }
   const events::ConnectionInfoPtr& first_conn() const { return first_conn_; }
+  // The fingerprint of the window's first statement of user tables (not
+  // SET/SHOW, transaction control or a driver's probes at connect).
+  const std::optional<uint64_t>& head_fingerprint() const { return head_fingerprint_; }
+  // The gaps before its statements other than the head's repeats.
+  const GapRhythm& rhythm() const { return rhythm_; }
+  // Every statement since the head was the head again (a loop of it so
+  // far), and the parameters of the last of them.
+  bool head_run_only() const { return head_run_only_; }
+  uint64_t last_head_params() const { return last_head_params_; }
 
   uint64_t statement_count() const { return statement_count_; }
   double db_time_ms() const { return db_time_ms_; }
@@ -104,6 +114,10 @@ class RequestWindow {
   WallTime last_completed_wall_{};
   std::optional<std::string> route_;
   events::ConnectionInfoPtr first_conn_;
+  std::optional<uint64_t> head_fingerprint_;
+  GapRhythm rhythm_;
+  bool head_run_only_ = true;
+  uint64_t last_head_params_ = 0;
 
   uint64_t statement_count_ = 0;
   double db_time_ms_ = 0;

@@ -53,8 +53,10 @@ void WindowManager::add_untraced(const AnalyzedStatement& stmt, const SettingsPt
     const bool keep =
         current->source() == WindowSource::Transaction
             ? tx && stmt.event.tx_before != 'I'  // a block continues; 'I' before means we missed its end
-            : !tx && stmt.event.started - current->last_completed() <=
-                         ms(current->settings().window.idle_gap_ms);
+            : !tx &&
+                  stmt.event.started - current->last_completed() <=
+                      ms(current->settings().window.idle_gap_ms) &&
+                  !starts_next_request(*current, openers_, conn, stmt);
     if (!keep) {
       close(current->seq(), stmt.event.started);
       current = nullptr;
@@ -65,7 +67,13 @@ void WindowManager::add_untraced(const AnalyzedStatement& stmt, const SettingsPt
     const auto id = fmt::format("{}-{}-{}", conn, tx ? "tx" : "gap", next_seq_);
     current = &open(id, source, settings, stmt.event.started);
   }
+  const bool had_head = current->head_fingerprint().has_value();
   append(*current, stmt);
+  if (!had_head && current->source() == WindowSource::IdleGap && current->head_fingerprint()) {
+    // Bounded even if a connection's close was lost (a full ring drops events).
+    if (openers_.size() >= kMaxOpenerConnections && !openers_.count(conn)) openers_.clear();
+    openers_[conn].add(*current->head_fingerprint());
+  }
   if (current->source() == WindowSource::Transaction && stmt.event.tx_after == 'I') {
     close(current->seq(), stmt.event.completed);
   }
@@ -128,6 +136,7 @@ void WindowManager::tick(SteadyTime now) {
 }
 
 void WindowManager::connection_closed(uint64_t conn, SteadyTime now) {
+  openers_.erase(conn);
   const auto found = by_connection_.find(conn);
   if (found != by_connection_.end()) close(found->second, now);
 }
@@ -135,6 +144,7 @@ void WindowManager::connection_closed(uint64_t conn, SteadyTime now) {
 void WindowManager::close_all(SteadyTime now) {
   while (!windows_.empty()) close(windows_.begin()->first, now);
   deadlines_ = {};
+  openers_.clear();
 }
 
 void WindowManager::close(uint64_t seq, SteadyTime now) {

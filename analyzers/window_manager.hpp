@@ -51,6 +51,8 @@ class WindowManager {
   std::map<uint64_t, std::unique_ptr<RequestWindow>> windows_;  // by seq: oldest first
   std::unordered_map<std::string, uint64_t> by_trace_;
   std::unordered_map<uint64_t, uint64_t> by_connection_;        // tx or idle-gap window
+  static constexpr size_t kMaxOpenerConnections = 65536;
+  std::unordered_map<uint64_t, RequestOpeners> openers_;        // by connection, until it closes
   // Timer: at most one entry per open idle-gap or traceparent window, never
   // later than its real deadline; stale entries of ended windows are skipped.
   std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> deadlines_;

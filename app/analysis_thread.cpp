@@ -126,6 +126,7 @@ void AnalysisThread::handle(events::Event&& ev) {
     } else if (auto* o = std::get_if<events::ConnectionOpened>(&ev)) {
       analyzer_->on_connection_opened(o->conn, o->conn->opened_at);
     } else if (auto* c = std::get_if<events::ConnectionClosed>(&ev)) {
+      if (c->conn) builder_.connection_closed(c->conn->connection_id);
       analyzer_->on_connection_closed(c->conn, c->closed_at);
     }
   } catch (const std::exception& e) {

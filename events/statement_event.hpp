@@ -33,6 +33,9 @@ struct BoundParam {
   bool is_null = false;
   bool binary = false;  // format code 1: `value` holds the raw bytes
   std::string value;
+  // The parameter's type OID, from Parse or the server's
+  // ParameterDescription; 0 when unknown.
+  uint32_t type_oid = 0;
 };
 
 // One executed statement, as seen at the proxy.

@@ -1,5 +1,7 @@
 #include "proxy/server_greeting.hpp"
 
+#include "proxy/wire/messages.hpp"
+
 #include "proxy/wire/message_types.hpp"
 #include "proxy/wire/byte_reader.hpp"
 
@@ -22,14 +24,12 @@ void append_message(std::string& out, char type, std::string_view body) {
 
 void ServerGreeting::on_message(const wire::Message& m) {
   if (m.type == wire::backend::kParameterStatus) {
-    wire::ByteReader r(m.body);
-    auto name = r.cstring();
-    auto value = r.cstring();
-    if (m.truncated() || !name || !value) {
+    auto p = wire::parse_parameter_status(m.body);
+    if (m.truncated() || !p) {
       unusual_ = true;
       return;
     }
-    return set_parameter(*name, *value);
+    return set_parameter(p->name, p->value);
   }
   if (ready_) return;
   switch (m.type) {

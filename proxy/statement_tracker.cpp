@@ -32,13 +32,20 @@ char status_after(char before, std::string_view tag, std::string_view sql, uint3
   return before;
 }
 
-void copy_params(const std::vector<wire::BindParamView>& in, std::vector<events::BoundParam>& out) {
+void copy_params(const std::vector<wire::BindParamView>& in, const std::vector<uint32_t>& types,
+                 std::vector<events::BoundParam>& out) {
   out.resize(in.size());
   for (size_t i = 0; i < in.size(); ++i) {
     out[i].is_null = in[i].is_null;
     out[i].binary = in[i].binary;
     out[i].value.assign(in[i].value.data(), std::min(in[i].value.size(), events::kMaxParamBytes));
+    out[i].type_oid = i < types.size() ? types[i] : 0;
   }
+}
+
+void assign_types(wire::TypeOids oids, std::vector<uint32_t>& out) {
+  out.resize(std::min(oids.size(), events::kMaxParams));
+  for (size_t i = 0; i < out.size(); ++i) out[i] = oids[i];
 }
 
 }  // namespace
@@ -72,17 +79,20 @@ void StatementTracker::on_frontend(const wire::Message& m, SteadyTime now) {
     case wire::frontend::kBind: return on_bind(m);
     case wire::frontend::kExecute: return on_execute(m, now);
     case wire::frontend::kClose: return on_close(m);
+    case wire::frontend::kDescribe: return on_describe(m);
     case wire::frontend::kSync: push(Pending{Pending::Kind::Sync, {}, {}, {}, 0, {}}); return;
     case wire::frontend::kFunctionCall: push(Pending{Pending::Kind::FunctionCall, {}, {}, {}, 0, {}}); return;
     default: return;
   }
 }
 
-void StatementTracker::remember_statement(std::string_view name, std::string_view query) {
+void StatementTracker::remember_statement(std::string_view name, std::string_view query,
+                                          wire::TypeOids types) {
   events::SqlText sql(query.substr(0, events::kMaxSqlBytes));
   auto [it, inserted] = statements_.try_emplace(std::string(name));
-  if (!inserted) statement_bytes_ -= it->second->size();
-  it->second = sql;
+  if (!inserted) statement_bytes_ -= it->second.sql->size();
+  it->second.sql = sql;
+  assign_types(types, it->second.param_types);
   statement_bytes_ += sql->size();
   // Bounded: evict arbitrary named statements; an Execute of one later
   // is reported with an empty text rather than grow without limit.
@@ -90,14 +100,30 @@ void StatementTracker::remember_statement(std::string_view name, std::string_vie
          statements_.size() > 1) {
     auto victim = statements_.begin();
     if (victim == it) ++victim;
-    statement_bytes_ -= victim->second->size();
+    statement_bytes_ -= victim->second.sql->size();
     statements_.erase(victim);
   }
 }
 
 void StatementTracker::on_parse(const wire::Message& m) {
   auto p = wire::parse_parse(m.body);
-  if (p) remember_statement(p->statement, p->query);
+  if (p) remember_statement(p->statement, p->query, p->param_types);
+}
+
+void StatementTracker::on_describe(const wire::Message& m) {
+  auto d = wire::parse_describe(m.body);
+  // A portal's Describe has no ParameterDescription; a statement's does,
+  // even when its name could not be read (it is then not used).
+  if (d && d->target == 'P') return;
+  push(Pending{Pending::Kind::Describe, {}, d ? std::string(d->name) : std::string(), {}, 0, {}});
+}
+
+void StatementTracker::on_parameter_description(const wire::Message& m) {
+  if (pending_.empty() || pending_.front().kind != Pending::Kind::Describe) return;
+  auto oids = wire::parse_parameter_description(m.body);
+  auto st = statements_.find(pending_.front().portal);
+  if (oids && st != statements_.end()) assign_types(*oids, st->second.param_types);
+  pending_.pop_front();
 }
 
 void StatementTracker::on_bind(const wire::Message& m) {
@@ -109,8 +135,10 @@ void StatementTracker::on_bind(const wire::Message& m) {
   Portal& portal = portals_[std::string(b->portal)];
   finish_abandoned(portal);
   auto st = statements_.find(std::string(b->statement));
-  portal.sql = st == statements_.end() ? events::SqlText() : st->second;
-  copy_params(b->params, portal.params);
+  static const Statement kUnknown;
+  const Statement& statement = st == statements_.end() ? kUnknown : st->second;
+  portal.sql = statement.sql;
+  copy_params(b->params, statement.param_types, portal.params);
   bind_scratch_ = std::move(b->params);
 }
 
@@ -144,7 +172,7 @@ void StatementTracker::on_close(const wire::Message& m) {
   }
   auto it = statements_.find(std::string(c->name));
   if (it != statements_.end()) {
-    statement_bytes_ -= it->second->size();
+    statement_bytes_ -= it->second.sql->size();
     statements_.erase(it);
   }
 }
@@ -159,6 +187,8 @@ void StatementTracker::on_backend(const wire::Message& m, SteadyTime now) {
       if (!pending_.empty() && pending_.front().kind == Pending::Kind::Execute) pending_.pop_front();
       return;
     case wire::backend::kReadyForQuery: return on_ready_for_query(m);
+    case wire::backend::kParameterStatus: return on_parameter_status(m);
+    case wire::backend::kParameterDescription: return on_parameter_description(m);
     default: return;
   }
 }
@@ -265,7 +295,7 @@ void StatementTracker::forget_statements(std::string_view tag, const std::string
   if (!name) return;
   auto it = statements_.find(*name);
   if (it != statements_.end()) {
-    statement_bytes_ -= it->second->size();
+    statement_bytes_ -= it->second.sql->size();
     statements_.erase(it);
   }
 }
@@ -307,7 +337,7 @@ void StatementTracker::on_ready_for_query(const wire::Message& m) {
   while (!pending_.empty()) {
     Pending::Kind kind = pending_.front().kind;
     pending_.pop_front();
-    if (kind != Pending::Kind::Execute) break;
+    if (kind != Pending::Kind::Execute && kind != Pending::Kind::Describe) break;
   }
   if (status) tx_ = *status;
   if (held_) {
@@ -319,6 +349,18 @@ void StatementTracker::on_ready_for_query(const wire::Message& m) {
     finish_all_abandoned();
     portals_.clear();
   }
+}
+
+void StatementTracker::on_parameter_status(const wire::Message& m) {
+  // The session changed a value that findings attribute statements by
+  // (`SET application_name` after login, as pgjdbc does): the events of
+  // statements that run from now on carry the new one. A fresh copy, since
+  // events already sent share the old one.
+  auto p = wire::parse_parameter_status(m.body);
+  if (!p || m.truncated() || p->name != "application_name" || p->value == conn_->application_name) return;
+  auto updated = std::make_shared<events::ConnectionInfo>(*conn_);
+  updated->application_name = std::string(p->value);  // bounded by the message capture
+  conn_ = std::move(updated);
 }
 
 void StatementTracker::emit_held() {

@@ -61,12 +61,19 @@ class StatementTracker {
 
   // One request awaiting its answer, in the order the server answers.
   struct Pending {
-    enum class Kind : uint8_t { SimpleQuery, Execute, Sync, FunctionCall } kind;
+    // Describe: of a statement (`portal` holds its name), answered first by
+    // its ParameterDescription.
+    enum class Kind : uint8_t { SimpleQuery, Execute, Sync, FunctionCall, Describe } kind;
     events::SqlText sql;
     std::string portal;
     std::vector<events::BoundParam> params;
     uint32_t statement_index = 0;
     Progress progress;
+  };
+
+  struct Statement {
+    events::SqlText sql;
+    std::vector<uint32_t> param_types;  // at most kMaxParams; 0: unknown
   };
 
   struct Portal {
@@ -85,6 +92,7 @@ class StatementTracker {
   void on_error(const wire::Message& m, SteadyTime now);
   void on_portal_suspended(SteadyTime now);
   void on_ready_for_query(const wire::Message& m);
+  void on_parameter_status(const wire::Message& m);
   void complete_head(std::string_view tag, std::string_view sqlstate, SteadyTime now);
   // A suspended execution whose portal goes away without being run to the
   // end (fetchrow-style Execute with a row limit, then Sync) still ran.
@@ -92,14 +100,16 @@ class StatementTracker {
   void finish_all_abandoned();
   events::StatementEvent make_event(const events::SqlText& sql, Progress&& progress, SteadyTime completed);
   void forget_statements(std::string_view tag, const std::string& sql, uint32_t index);
-  void remember_statement(std::string_view name, std::string_view query);
+  void remember_statement(std::string_view name, std::string_view query, wire::TypeOids types);
+  void on_describe(const wire::Message& m);
+  void on_parameter_description(const wire::Message& m);
   void push(Pending&& p);
   void emit_held();
 
   events::ConnectionInfoPtr conn_;
   Emit emit_;
   std::deque<Pending> pending_;
-  std::unordered_map<std::string, events::SqlText> statements_;
+  std::unordered_map<std::string, Statement> statements_;
   size_t statement_bytes_ = 0;
   std::unordered_map<std::string, Portal> portals_;
   char tx_ = 'I';

@@ -55,6 +55,7 @@ AnalyzedStatement StatementBuilder::build(events::StatementEvent&& ev) {
     for (const auto& v : s.values) s.value_hashes.push_back(events::value_hash(v));
   }
   s.event = std::move(ev);
+  prepared_.on_statement(s, fingerprinter_);
   return s;
 }
 

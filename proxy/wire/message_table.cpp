@@ -46,7 +46,7 @@ constexpr Entry kFrontend[] = {
     {frontend::kBind, "Bind", kBindCapture, kMaxMessageLength},
     {frontend::kExecute, "Execute", kSmall, kMaxMessageLength},
     {frontend::kClose, "Close", kSmall, kMaxMessageLength},
-    {frontend::kDescribe, "Describe", 0, kMaxMessageLength},
+    {frontend::kDescribe, "Describe", kSmall, kMaxMessageLength},  // which statement: its parameter types follow
     {frontend::kSync, "Sync", 0, 4},
     {frontend::kFlush, "Flush", 0, 4},
     {frontend::kTerminate, "Terminate", 0, 4},
@@ -75,7 +75,7 @@ constexpr Entry kBackend[] = {
     {backend::kNoData, "NoData", 0, 4},
     {backend::kPortalSuspended, "PortalSuspended", 0, 4},
     {backend::kEmptyQueryResponse, "EmptyQueryResponse", 0, 4},
-    {backend::kParameterDescription, "ParameterDescription", 0, kMaxMessageLength},
+    {backend::kParameterDescription, "ParameterDescription", kSmall, kMaxMessageLength},  // the first 255 types
     {backend::kCopyInResponse, "CopyInResponse", 0, kMaxMessageLength},
     {backend::kCopyOutResponse, "CopyOutResponse", 0, kMaxMessageLength},
     {backend::kCopyBothResponse, "CopyBothResponse", 0, kMaxMessageLength},

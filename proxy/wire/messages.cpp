@@ -10,13 +10,47 @@ std::optional<std::string_view> parse_query(std::string_view body) {
   return nul == std::string_view::npos ? body : body.substr(0, nul);
 }
 
+namespace {
+
+// `count` OIDs from `r`, as many as are there whole.
+TypeOids type_oids(ByteReader& r, int16_t count) {
+  const std::string_view rest = r.rest();
+  const size_t whole = std::min(rest.size() / 4, static_cast<size_t>(std::max<int16_t>(count, 0)));
+  return TypeOids{rest.substr(0, whole * 4)};
+}
+
+}  // namespace
+
+uint32_t TypeOids::operator[](size_t i) const {
+  const auto* p = reinterpret_cast<const unsigned char*>(raw.data() + i * 4);
+  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
+}
+
 std::optional<ParseMsg> parse_parse(std::string_view body) {
   ByteReader r(body);
   auto name = r.cstring();
   if (!name) return std::nullopt;
   std::string_view rest = r.rest();
   auto nul = rest.find('\0');
-  return ParseMsg{*name, nul == std::string_view::npos ? rest : rest.substr(0, nul)};
+  if (nul == std::string_view::npos) return ParseMsg{*name, rest, {}};
+  ByteReader types(rest.substr(nul + 1));
+  auto count = types.i16();
+  return ParseMsg{*name, rest.substr(0, nul), count ? type_oids(types, *count) : TypeOids{}};
+}
+
+std::optional<DescribeMsg> parse_describe(std::string_view body) {
+  ByteReader r(body);
+  auto target = r.u8();
+  auto name = r.cstring();
+  if (!target || !name || (*target != 'S' && *target != 'P')) return std::nullopt;
+  return DescribeMsg{static_cast<char>(*target), *name};
+}
+
+std::optional<TypeOids> parse_parameter_description(std::string_view body) {
+  ByteReader r(body);
+  auto count = r.i16();
+  if (!count || *count < 0) return std::nullopt;
+  return type_oids(r, *count);
 }
 
 std::optional<BindMsg> parse_bind(std::string_view body, bool truncated, size_t max_params,
@@ -104,6 +138,14 @@ std::optional<char> parse_ready_for_query(std::string_view body) {
   char s = body[0];
   if (s != 'I' && s != 'T' && s != 'E') return std::nullopt;
   return s;
+}
+
+std::optional<ParameterStatusMsg> parse_parameter_status(std::string_view body) {
+  ByteReader r(body);
+  auto name = r.cstring();
+  auto value = r.cstring();
+  if (!name || !value) return std::nullopt;
+  return ParameterStatusMsg{*name, *value};
 }
 
 }  // namespace pgsleuth::wire

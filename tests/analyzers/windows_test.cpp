@@ -73,7 +73,10 @@ TEST(Windows, IdleGapWindowIsClosedByTickWithoutANewStatement) {
 
 TEST(Windows, TicksDuringABusyWindowDoNotEndIt) {
   Harness h;
-  for (int i = 0; i < 10; ++i) {
+  // The window begins with another statement: a slow loop of its first
+  // statement would be requests back to back (request_boundary_test.cpp).
+  h.run(Stmt(select_posts(), h.conn).params({"1"}), 60ms);
+  for (int i = 0; i < 9; ++i) {
     h.run(Stmt(select_user_by_id(), h.conn).params({std::to_string(i)}), 60ms);
     h.tick();
   }

@@ -48,6 +48,8 @@ Findings of_kind(const Findings& findings, std::string_view kind) {
   return out;
 }
 
+std::string dump(const Findings& findings) { return json::serialize(json::value_from(findings)); }
+
 std::string text(const json::object& line, const char* name) {
   const auto* v = line.if_contains(name);
   return v && v->is_string() ? std::string(v->as_string()) : std::string();

@@ -27,6 +27,8 @@ std::string pgsleuth_binary();
 
 // The lines of `findings` of this kind ("n_plus_one", "request_summary"...).
 Findings of_kind(const Findings& findings, std::string_view kind);
+// The lines as one JSON array, for failure messages.
+std::string dump(const Findings& findings);
 // A string field of a line, "" when missing or not a string.
 std::string text(const boost::json::object& line, const char* name);
 // An integer field of a line, -1 when missing or not an integer.

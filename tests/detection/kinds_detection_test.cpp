@@ -35,8 +35,6 @@ constexpr int64_t kBigRows = 1500;
 constexpr int64_t kBudgetSelects = 25;
 constexpr int64_t kUnbatchedInserts = 10;
 
-std::string dump(const Findings& findings) { return json::serialize(json::value_from(findings)); }
-
 // Runs one psycopg2_patterns.py mode through a fresh pgsleuth; the one
 // finding of `kind` it must produce (an empty object, after a failure, if
 // there is not exactly one).

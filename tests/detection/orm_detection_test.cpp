@@ -20,8 +20,6 @@ min_repeats = 5
 constexpr int64_t kMinRepeats = 5;
 constexpr int64_t kBooks = 10;  // clients/client_args.py AUTHORS
 
-std::string dump(const Findings& findings) { return json::serialize(json::value_from(findings)); }
-
 ClientRun run_orm(const std::string& script, const std::string& mode) {
   return run_client_through_proxy(kConfig, script, mode, script.substr(0, script.find('_')) + "_" + mode);
 }

@@ -359,5 +359,57 @@ TEST_F(TrackerTest, ParamsAreBounded) {
   EXPECT_EQ(events_[0].params[0].value.size(), events::kMaxParamBytes);
 }
 
+// pgjdbc and others send `SET application_name` after login; the server
+// reports it in a ParameterStatus, and statements from then on carry it.
+TEST_F(TrackerTest, ParameterStatusUpdatesTheApplicationNameOfLaterStatements) {
+  client(query("SELECT 1"));
+  server(command_complete("SELECT 1") + ready('I'));
+  client(query("SET application_name = 'billing'"));
+  server(command_complete("SET") + msg('S', cstr("application_name") + cstr("billing")) + ready('I'));
+  client(query("SELECT 2"));
+  server(command_complete("SELECT 1") + msg('S', cstr("TimeZone") + cstr("UTC")) + ready('I'));
+  client(query("SELECT 3"));
+  server(command_complete("SELECT 1") + ready('I'));
+  ASSERT_EQ(events_.size(), 4u);
+  EXPECT_EQ(events_[0].conn->application_name, "");
+  EXPECT_EQ(events_[1].conn, events_[0].conn) << "the SET completed before the server reported it";
+  EXPECT_EQ(events_[2].conn->application_name, "billing");
+  EXPECT_EQ(events_[0].conn->connection_id, events_[2].conn->connection_id);
+  EXPECT_EQ(events_[3].conn, events_[2].conn) << "other parameters change nothing";
+}
+
+// Binary parameters are decoded by type: the types come from Parse, or from
+// the server's ParameterDescription when the client asked (asyncpg).
+TEST_F(TrackerTest, ParameterTypesComeFromParseOrParameterDescription) {
+  client(msg('P', cstr("typed") + cstr("SELECT $1, $2") + be16(2) + be32(23) + be32(0)) +
+         msg('P', cstr("described") + cstr("SELECT $1") + be16(0)) + msg('D', "S" + cstr("described")) +
+         msg('D', "P" + cstr("")) + sync());
+  server(msg('1', "") + msg('1', "") + msg('t', be16(1) + be32(2950)) + msg('T', be16(0)) + msg('n', "") +
+         ready('I'));
+  client(bind("", "typed", {be32(101), std::string("x")}, true) + execute("") + bind("", "described", {std::string(16, 'a')}, true) +
+         execute("") + sync());
+  server(msg('2', "") + command_complete("SELECT 1") + msg('2', "") + command_complete("SELECT 1") + ready('I'));
+  ASSERT_EQ(events_.size(), 2u);
+  ASSERT_EQ(events_[0].params.size(), 2u);
+  EXPECT_EQ(events_[0].params[0].type_oid, 23u);
+  EXPECT_EQ(events_[0].params[1].type_oid, 0u);
+  ASSERT_EQ(events_[1].params.size(), 1u);
+  EXPECT_EQ(events_[1].params[0].type_oid, 2950u);
+  EXPECT_EQ(*events_[1].sql, "SELECT $1");
+  EXPECT_FALSE(tracker_.busy());
+}
+
+// A Describe that fails (no such statement) is skipped with the rest up to
+// Sync: later answers still find their requests.
+TEST_F(TrackerTest, FailedDescribeIsSkippedToSync) {
+  client(msg('D', "S" + cstr("missing")) + sync());
+  server(error("26000") + ready('I'));
+  client(query("SELECT 1"));
+  server(command_complete("SELECT 1") + ready('I'));
+  ASSERT_EQ(events_.size(), 1u);
+  EXPECT_EQ(*events_[0].sql, "SELECT 1");
+  EXPECT_FALSE(tracker_.busy());
+}
+
 }  // namespace
 }  // namespace pgsleuth::proxy

@@ -111,5 +111,65 @@ TEST(StatementBuilder, ACommentAtTheEndOfTheWholeQueryAppliesToEachStatement) {
   EXPECT_EQ(builder.build(simple(sql, 1)).route, "r");
 }
 
+// SQL-level PREPARE / EXECUTE: the executions are of the prepared statement.
+class SqlPrepared : public ::testing::Test {
+ protected:
+  AnalyzedStatement run(const std::string& sql, uint64_t conn = 1) {
+    auto ev = simple(events::SqlText(sql));
+    auto info = std::make_shared<events::ConnectionInfo>();
+    info->connection_id = conn;
+    ev.conn = info;
+    return builder.build(std::move(ev));
+  }
+  StatementBuilder builder{1 << 20};
+};
+
+TEST_F(SqlPrepared, ExecuteIsAnExecutionOfThePreparedStatementWithItsArguments) {
+  const auto prepare = run("PREPARE by_id(int, text) AS SELECT name FROM authors WHERE id = $1 AND kind = $2");
+  EXPECT_EQ(prepare.shape->facts.kind, fingerprint::StatementKind::Utility);
+  const auto s = run("/* app */ EXECUTE By_Id(7, 'x')");
+  EXPECT_EQ(s.shape->facts.kind, fingerprint::StatementKind::Select);
+  EXPECT_EQ(s.shape->normalized, "SELECT name FROM authors WHERE id = $1 AND kind = $2");
+  EXPECT_EQ(s.shape->facts.tables_read, (std::vector<std::string>{"authors"}));
+  EXPECT_EQ(s.values, (std::vector<std::string>{"7", "x"}));
+  EXPECT_EQ(s.sql, "/* app */ EXECUTE By_Id(7, 'x')") << "the text as sent stays the sample";
+  EXPECT_FALSE(s.sample_params.has_value());
+  const auto direct = run("SELECT name FROM authors WHERE id = 1 AND kind = 'y'");
+  EXPECT_EQ(s.shape->fingerprint, direct.shape->fingerprint);
+}
+
+TEST_F(SqlPrepared, ArgumentsThatAreNotOneLiteralAreTheirText) {
+  run("PREPARE f(int, int, text) AS SELECT 1 FROM t WHERE a = $1 AND b = $2 AND c = $3");
+  const auto s = run("EXECUTE f(-1, abs(-2), E'a\\'b')");
+  EXPECT_EQ(s.values, (std::vector<std::string>{"-1", "abs(-2)", "a'b"}));
+}
+
+TEST_F(SqlPrepared, WritesToo) {
+  run("prepare log_it AS INSERT INTO log (n) VALUES ($1)");
+  const auto s = run("EXECUTE log_it(3)");
+  EXPECT_EQ(s.shape->facts.kind, fingerprint::StatementKind::Insert);
+  EXPECT_EQ(s.shape->facts.tables_written, (std::vector<std::string>{"log"}));
+}
+
+TEST_F(SqlPrepared, DeallocateDiscardAllAndTheConnectionsEndForgetThem) {
+  const auto unknown = fingerprint::StatementKind::Utility;
+  run("PREPARE a AS SELECT 1 FROM t");
+  run("PREPARE \"B\" AS SELECT 2 FROM t");
+  EXPECT_EQ(run("EXECUTE b").shape->facts.kind, unknown) << "a quoted name keeps its case";
+  EXPECT_EQ(run("EXECUTE \"B\"").shape->facts.kind, fingerprint::StatementKind::Select);
+  EXPECT_EQ(run("EXECUTE a", 2).shape->facts.kind, unknown) << "names belong to their connection";
+  run("DEALLOCATE PREPARE a");
+  EXPECT_EQ(run("EXECUTE a").shape->facts.kind, unknown);
+  EXPECT_EQ(run("EXECUTE \"B\"").shape->facts.kind, fingerprint::StatementKind::Select);
+  run("DISCARD ALL");
+  EXPECT_EQ(run("EXECUTE \"B\"").shape->facts.kind, unknown);
+  run("PREPARE a AS SELECT 1 FROM t");
+  builder.connection_closed(1);
+  EXPECT_EQ(run("EXECUTE a").shape->facts.kind, unknown);
+  run("PREPARE a AS SELECT 1 FROM t");
+  run("DEALLOCATE ALL");
+  EXPECT_EQ(run("EXECUTE a").shape->facts.kind, unknown);
+}
+
 }  // namespace
 }  // namespace pgsleuth::statements

@@ -3,15 +3,19 @@
   prepared_fetch     the same loop with fetch(id): no row limit on Execute
   traced_requests    one query per request, each with its own trace id
   type_introspection values of types asyncpg must look up in pg_catalog
+  binary_types       a lookup per author with a parameter of each built-in scalar type (sent in binary)
 Usage: asyncpg_requests.py MODE DIRECT_PORT PROXY_PORT APPLICATION_NAME"""
 import asyncio
+import datetime
+import decimal
+import uuid
 
 import asyncpg
 
 import client_args
 
 MODE, DIRECT_PORT, PROXY_PORT, APPLICATION_NAME = client_args.parse(
-    ["prepared_loop", "prepared_fetch", "traced_requests", "type_introspection"])
+    ["prepared_loop", "prepared_fetch", "traced_requests", "type_introspection", "binary_types"])
 ENUM_TYPES = [f"ap_mood_{i}" for i in range(8)]
 
 
@@ -68,6 +72,21 @@ async def type_introspection(conn):
         await conn.reload_schema_state()
         values.append((await conn.fetch(f"SELECT 'meh'::{ENUM_TYPES[0]}"))[0][0])
     return values
+
+
+BINARY_TYPES_SQL = ("SELECT name FROM ap_authors WHERE id = $1 AND ($2::int2, $3::int8, $4::float4, "
+                    "$5::float8, $6::numeric, $7::bool, $8::text, $9::varchar, $10::uuid, $11::date, "
+                    "$12::time, $13::timestamp, $14::timestamptz, $15::interval, $16::bytea) IS NOT NULL")
+
+
+async def binary_types(conn):
+    ids = await author_ids(conn)
+    values = (-7, -9000000000, 1.5, 0.1, decimal.Decimal("-12.340"), True, "h\u00e9llo", "v",
+              uuid.UUID("12345678-1234-5678-1234-567812345678"), datetime.date(2024, 2, 29),
+              datetime.time(13, 14, 15, 500000), datetime.datetime(2024, 2, 29, 13, 14, 15),
+              datetime.datetime(2024, 2, 29, 13, 14, 15, 250000, tzinfo=datetime.timezone.utc),
+              datetime.timedelta(days=3, hours=4, seconds=5), b"\x00\xff")
+    return [await conn.fetchval(BINARY_TYPES_SQL, i, *values) for i in ids]
 
 
 async def main():

@@ -7,9 +7,6 @@ from sqlalchemy.orm import Session, declarative_base, joinedload, relationship, 
 
 import client_args
 
-MODE, DIRECT_PORT, PROXY_PORT, APPLICATION_NAME = client_args.parse(
-    ["lazy", "joinedload", "selectinload"])
-
 Base = declarative_base()
 
 
@@ -32,8 +29,9 @@ def engine(port, application_name):
                          connect_args={"application_name": application_name}, future=True)
 
 
-def create_library():
-    direct = engine(DIRECT_PORT, APPLICATION_NAME + "_setup")
+def create_library(direct_port, application_name):
+    """The tables and AUTHORS books, each with its own author (also used by sqlalchemy_pages.py)."""
+    direct = engine(direct_port, application_name + "_setup")
     Base.metadata.drop_all(direct)
     Base.metadata.create_all(direct)
     with Session(direct) as session, session.begin():
@@ -43,13 +41,13 @@ def create_library():
     direct.dispose()
 
 
-def list_books():
-    proxied = engine(PROXY_PORT, APPLICATION_NAME)
+def list_books(mode, proxy_port, application_name):
+    proxied = engine(proxy_port, application_name)
     with Session(proxied) as session:
         query = session.query(Book).order_by(Book.id)
-        if MODE == "joinedload":
+        if mode == "joinedload":
             query = query.options(joinedload(Book.author))
-        elif MODE == "selectinload":
+        elif mode == "selectinload":
             query = query.options(selectinload(Book.author))
         lines = [f"{book.title} by {book.author.name}" for book in query.limit(client_args.AUTHORS)]
         session.commit()  # ends the transaction: its window closes here
@@ -57,6 +55,9 @@ def list_books():
     return lines
 
 
-create_library()
-lines = list_books()
-print(len(lines), "books;", lines[0])
+if __name__ == "__main__":
+    mode, direct_port, proxy_port, application_name = client_args.parse(
+        ["lazy", "joinedload", "selectinload"])
+    create_library(direct_port, application_name)
+    lines = list_books(mode, proxy_port, application_name)
+    print(len(lines), "books;", lines[0])
