@@ -37,15 +37,16 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     limit_request(*parser_, shared_->limits);
     stream_.expires_after(shared_->limits.timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
+    // The header alone: a request with a body is refused before it is read.
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
   }
 
  private:
   void on_read(beast::error_code ec) {
-    // Timeouts, oversized or malformed requests and closed peers all end
-    // the connection without a reply.
-    if (ec) return close();
+    // Timeouts, oversized or malformed requests, requests with a body and
+    // closed peers all end the connection without a reply.
+    if (ec || announces_body(*parser_) || !parser_->is_done()) return close();
     response_ = respond(shared_->handlers, parser_->get());
     stream_.expires_after(shared_->limits.timeout);
     http::async_write(stream_, response_, [self = shared_from_this()](beast::error_code wec, size_t) {

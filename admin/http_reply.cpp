@@ -13,6 +13,10 @@ void limit_request(RequestParser& parser, const AdminLimits& limits) {
   parser.body_limit(limits.max_request_bytes);
 }
 
+bool announces_body(const RequestParser& parser) {
+  return parser.chunked() || parser.content_length().value_or(0) > 0;
+}
+
 HttpResponse respond(const Handlers& handlers, const HttpRequest& req) {
   HttpResponse res;
   res.version(req.version());

@@ -16,6 +16,13 @@ using RequestParser = boost::beast::http::request_parser<boost::beast::http::str
 // Sets a fresh parser's size limits.
 void limit_request(RequestParser& parser, const AdminLimits& limits);
 
+// A request whose header announces a body. The endpoint takes none (every
+// path is a GET) and closes such a connection after the header, before
+// Beast parses a body: Boost 1.81's chunk parser trips its own
+// BOOST_ASSERT(n >= 5) in parse_chunk_header on `0;\r\n` after a chunked
+// header (fuzz_admin_http found it), which is not ours to fix.
+bool announces_body(const RequestParser& parser);
+
 // GET /metrics, /findings, /requests, /healthz; anything else 404 or 405. A
 // handler's exception becomes a 500.
 HttpResponse respond(const Handlers& handlers, const HttpRequest& req);

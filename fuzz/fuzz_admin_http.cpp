@@ -23,21 +23,23 @@ const Handlers& handlers() {
   return h;
 }
 
-// Parses one request from the front of `in`; false when none is complete.
+// Parses one request's header from the front of `in`, as
+// http::async_read_header does; false when none is complete or it announces
+// a body (the endpoint then closes without a reply).
 bool read_request(std::string_view& in, RequestParser& parser) {
-  parser.eager(true);  // as http::async_read sets it
+  parser.eager(false);  // as http::async_read_header sets it
   boost::beast::error_code ec;
-  while (!parser.is_done()) {
+  while (!parser.is_header_done()) {
     const size_t used = parser.put(boost::asio::buffer(in.data(), in.size()), ec);
     in.remove_prefix(used);
     if (ec == http::error::need_more) ec = {};
     if (ec) return false;
     if (used == 0) {  // it wants more than there is: the peer sent no more
       parser.put_eof(ec);
-      return !ec && parser.is_done();
+      return !ec && parser.is_done() && !announces_body(parser);
     }
   }
-  return true;
+  return !announces_body(parser) && parser.is_done();
 }
 
 }  // namespace
