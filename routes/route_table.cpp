@@ -45,6 +45,8 @@ void RouteTable::add(const findings::RequestSummary& request) {
 }
 
 void RouteTable::add(const findings::Finding& finding) {
+  // connection_churn belongs to no request, so to no route.
+  if (!finding.window) return;
   const std::string app = finding.connection ? finding.connection->application_name : "";
   const std::string kind(findings::to_string(finding.kind()));
   std::lock_guard lock(mutex_);
@@ -72,7 +74,9 @@ std::vector<findings::RouteSummary> RouteTable::take_period(findings::WallTime n
   std::lock_guard lock(mutex_);
   std::vector<findings::RouteSummary> out;
   for (auto& [key, e] : entries_) {
-    if (e.period.requests == 0 && e.period.findings.empty()) continue;
+    // The contract's lines are per route that had requests; a finding
+    // counted after its request's period waits for the route's next one.
+    if (e.period.requests == 0) continue;
     out.push_back(summary(key, e.period, period_start_, now));
     e.period = Stats{};
   }

@@ -38,8 +38,7 @@ class RouteTable {
   void add(const findings::RequestSummary& request);
   void add(const findings::Finding& finding);
 
-  // The routes with requests or findings since the last call, ending that
-  // period at `now`.
+  // The routes with requests since the last call, ending that period at `now`.
   std::vector<findings::RouteSummary> take_period(findings::WallTime now);
   // Since start, most statements per request (p95) first.
   std::vector<findings::RouteSummary> totals(findings::WallTime now) const;

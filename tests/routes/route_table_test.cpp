@@ -57,6 +57,23 @@ TEST(RouteTable, APeriodSummarisesItsRequestsAndStartsAgain) {
   EXPECT_EQ(totals[0].requests, 10u);
 }
 
+// The contract: a line per route that had requests. connection_churn is
+// about no request and counts for no route.
+TEST(RouteTable, OnlyRoutesWithRequestsGetALine) {
+  RouteTable t(10);
+  findings::Finding churn;
+  churn.details = findings::ConnectionChurnDetails{};
+  t.add(churn);
+  t.add(n_plus_one("books#index"));
+  const WallTime now = std::chrono::system_clock::now();
+  EXPECT_TRUE(t.take_period(now).empty());
+  t.add(request("books#index", 3, 1));
+  const auto period = t.take_period(now);
+  ASSERT_EQ(period.size(), 1u);
+  EXPECT_EQ(period[0].findings.at("n_plus_one"), 1u) << "the finding waited for the route's requests";
+  EXPECT_EQ(period[0].findings.count("connection_churn"), 0u);
+}
+
 TEST(RouteTable, RoutesPastTheCapAreOther) {
   RouteTable t(3);
   for (int i = 0; i < 10; ++i) t.add(request("route" + std::to_string(i), 1, 1));
