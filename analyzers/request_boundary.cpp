@@ -65,6 +65,10 @@ bool starts_next_request(const RequestWindow& window,
       params_hash(stmt.value_hashes) != window.last_head_params()) {
     return false;
   }
+  // The head again after statements that used its rows: a parent whose
+  // children have run starts the next page whatever the timing, which a
+  // starved CPU can blur (gaps inside a request outgrowing those between).
+  if (window.head_fingerprint() == fp && window.head_rows_used()) return true;
   return window.rhythm().count() < kMinRhythmGaps ||
          gap >= kRhythmFactor * window.rhythm().median_ms();
 }

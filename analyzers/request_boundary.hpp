@@ -24,6 +24,9 @@
 //    would make one merge beget the next). One or two gaps are noise on a
 //    busy machine (a 3 ms pause before an author lookup was seen), hence
 //    the minimum.
+// Lineage overrides the timing in one direction: the head again after
+// statements fed by its cells (a parent whose children have run) starts the
+// next request, however the gaps look on a busy machine.
 // A loop of the window's first statement stays one request: tight, or made
 // of that statement alone with other parameters each time (the price:
 // one-statement requests with different parameters, back to back, stay

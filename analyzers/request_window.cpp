@@ -69,8 +69,10 @@ void RequestWindow::add(const AnalyzedStatement& stmt) {
   if (head_fingerprint_ && stmt.shape) {
     if (stmt.shape->fingerprint == *head_fingerprint_) {
       last_head_params_ = params_hash(stmt.value_hashes);
+      head_rows_used_ = false;
     } else {
       head_run_only_ = false;
+      head_rows_used_ = head_rows_used_ || fed_by_head(stmt);
     }
   }
   ++statement_count_;
@@ -134,6 +136,16 @@ void RequestWindow::remember_cells(const AnalyzedStatement& stmt, uint32_t recor
     if (cell_producers_.size() >= kMaxCellHashes) return;
     cell_producers_.emplace(cell, record_index);  // keeps the earliest producer
   }
+}
+
+bool RequestWindow::fed_by_head(const AnalyzedStatement& stmt) const {
+  const auto head = group_by_fingerprint_.find(*head_fingerprint_);
+  if (head == group_by_fingerprint_.end()) return false;
+  for (const auto value : stmt.value_hashes) {
+    const auto producer = cell_producer(value);
+    if (producer && records_[*producer].group == head->second) return true;
+  }
+  return false;
 }
 
 const Sample& RequestWindow::sample_for(const FingerprintGroup& group, uint64_t hash) const {

@@ -87,6 +87,9 @@ class RequestWindow {
   // far), and the parameters of the last of them.
   bool head_run_only() const { return head_run_only_; }
   uint64_t last_head_params() const { return last_head_params_; }
+  // Since the head last ran, a statement's parameter was a cell the head
+  // returned: its rows were used, as a request uses its parent's.
+  bool head_rows_used() const { return head_rows_used_; }
 
   uint64_t statement_count() const { return statement_count_; }
   double db_time_ms() const { return db_time_ms_; }
@@ -104,6 +107,7 @@ class RequestWindow {
   std::optional<uint32_t> group_for(const AnalyzedStatement& stmt);
   void keep_sample(FingerprintGroup& group, const AnalyzedStatement& stmt, uint64_t params_hash);
   void remember_cells(const AnalyzedStatement& stmt, uint32_t record_index);
+  bool fed_by_head(const AnalyzedStatement& stmt) const;
 
   uint64_t seq_;
   std::string id_;
@@ -118,6 +122,7 @@ class RequestWindow {
   GapRhythm rhythm_;
   bool head_run_only_ = true;
   uint64_t last_head_params_ = 0;
+  bool head_rows_used_ = false;
 
   uint64_t statement_count_ = 0;
   double db_time_ms_ = 0;
