@@ -33,6 +33,9 @@ void ConnectionObserver::note_client_message(const wire::Message& m) {
       client_synced_ = false;
       return;
     }
+    case wire::frontend::kTerminate:
+      client_terminated_ = true;
+      return;
     case wire::frontend::kSync: case wire::frontend::kFunctionCall:  // a whole request: the server answers it alone
       client_synced_ = true;
       return;

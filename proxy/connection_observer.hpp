@@ -34,13 +34,23 @@ class ConnectionObserver {
   // nobody described); empty while it has not.
   const std::string& server_fault() const { return server_fault_; }
   const ServerGreeting& greeting() const { return greeting_; }
-  // The client-to-server stream so far ends on a whole message, and that
-  // message closed its request (Query or Sync): no extended-protocol
-  // messages wait for a Sync on the server.
   // The client sent a statement that needs other sessions off a database
   // (database_ddl.hpp); reading it clears it.
   bool take_database_ddl() { return std::exchange(database_ddl_, false); }
+  // The client-to-server stream so far ends on a whole message, and that
+  // message closed its request (Query or Sync): no extended-protocol
+  // messages wait for a Sync on the server.
   bool client_at_rest() const { return frontend_decoder_.at_message_boundary() && client_synced_; }
+  // The client sent a whole Terminate message.
+  bool client_terminated() const { return client_terminated_; }
+  // The connection's whole state is known and at rest, so its server
+  // connection may serve another client: nothing asked and unanswered, no
+  // transaction, no half message either way, and a server that let the
+  // client in without asking anything.
+  bool reusable_at_rest() const {
+    return active() && !busy() && tx_status() == 'I' && client_at_rest() && server_at_message_boundary() &&
+           greeting_.reusable();
+  }
 
  private:
   class Direction : public wire::MessageObserver {
@@ -68,6 +78,7 @@ class ConnectionObserver {
   bool rows_described_ = false;  // a RowDescription began the current result
   std::string server_fault_;
   bool database_ddl_ = false;
+  bool client_terminated_ = false;
   bool failed_ = false;
   std::string failure_;
 };

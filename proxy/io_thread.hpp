@@ -27,9 +27,22 @@ namespace pgsleuth::proxy {
 
 class Session;
 
+// What a session may ask of all the I/O threads together (ProxyServer).
+class ThreadGroup {
+ public:
+  // A statement that needs other sessions off a database (DROP DATABASE
+  // and the like) went by: the idle server connections of every thread go.
+  virtual void close_idle_servers_everywhere() = 0;
+
+ protected:
+  ~ThreadGroup() = default;
+};
+
 struct IoThread {
-  IoThread(size_t queue_capacity, bool observe, UpstreamPoolOptions pool_options, CancelKeys& keys)
-      : events(observe ? std::make_unique<events::SpscRing<events::Event>>(queue_capacity) : nullptr),
+  IoThread(ThreadGroup& owner, size_t queue_capacity, bool observe, UpstreamPoolOptions pool_options,
+           CancelKeys& keys)
+      : group(owner),
+        events(observe ? std::make_unique<events::SpscRing<events::Event>>(queue_capacity) : nullptr),
         cancel_keys(keys),
         pool(io, pool_options),
         loop(io) {}
@@ -40,13 +53,12 @@ struct IoThread {
     counters.add(events->try_push(std::move(ev)) ? ProxyMetric::EventsQueued : ProxyMetric::EventsDropped);
   }
 
+  ThreadGroup& group;
   std::unique_ptr<events::SpscRing<events::Event>> events;  // null: no analysis
   CancelKeys& cancel_keys;  // every thread's (ProxyServer's)
   SingleWriterCounters<ProxyMetric> counters;
   std::unordered_map<uint64_t, std::weak_ptr<Session>> sessions;  // this thread's only
   std::thread thread;
-  // Closes the idle server connections of every thread (set by ProxyServer).
-  std::function<void()> close_idle_servers_everywhere;
   // Both TLS legs as configured now (ProxyServer replaces it on SIGHUP).
   std::shared_ptr<const TlsSetup> tls;
   // Destroyed before the members above: sessions still held by its

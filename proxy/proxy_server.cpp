@@ -30,23 +30,23 @@ ProxyServer::ProxyServer(ProxyOptions options) : options_(std::move(options)) {
   for (uint32_t i = 0; i < n; ++i) {
     // The threads' shares add up to max_idle_servers exactly.
     pool.max_idle = options_.max_idle_servers / n + (i < options_.max_idle_servers % n ? 1 : 0);
+    ThreadGroup& group = *this;
     threads_.push_back(
-        std::make_unique<IoThread>(options_.event_queue_capacity, options_.observe, pool, cancel_keys_));
+        std::make_unique<IoThread>(group, options_.event_queue_capacity, options_.observe, pool, cancel_keys_));
   }
   if (!options_.tls) options_.tls = TlsSetup::make({"disable", {}, {}, {}}, {"disable", {}, {}, {}}, options_.upstream_host);
-  for (auto& t : threads_) {
-    t->tls = options_.tls;
-    t->close_idle_servers_everywhere = [this] {
-      for (auto& each : threads_) {
-        each->post([raw = each.get()] { raw->pool.close_idle(); });
-      }
-    };
-  }
+  for (auto& t : threads_) t->tls = options_.tls;
   session_options_.buffer_bytes = options_.buffer_bytes;
   session_options_.login_timeout = std::chrono::milliseconds(options_.login_timeout_ms);
   upstream_.host = options_.upstream_host;
   upstream_.port = options_.upstream_port;
   upstream_.connect_timeout = std::chrono::milliseconds(options_.connect_timeout_ms);
+}
+
+void ProxyServer::close_idle_servers_everywhere() {
+  for (auto& each : threads_) {
+    each->post([raw = each.get()] { raw->pool.close_idle(); });
+  }
 }
 
 ProxyServer::~ProxyServer() {

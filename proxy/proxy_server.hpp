@@ -37,7 +37,7 @@ struct ProxyOptions {
   std::shared_ptr<const TlsSetup> tls;      // null: no TLS on either leg
 };
 
-class ProxyServer {
+class ProxyServer final : private ThreadGroup {
  public:
   explicit ProxyServer(ProxyOptions options);
   ~ProxyServer();
@@ -59,6 +59,7 @@ class ProxyServer {
   void set_tls(std::shared_ptr<const TlsSetup> tls);
 
  private:
+  void close_idle_servers_everywhere() override;
   void accept_next();
   void on_accepted(IoThread& thread, boost::asio::ip::tcp::socket socket);
 

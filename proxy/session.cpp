@@ -50,15 +50,13 @@ void Session::start() {
   read_startup();
 }
 
-void Session::observe(bool from_client, size_t n, events::SteadyTime now) {
-  if (!observer_ || !observer_->active()) return;
+void Session::observe(bool from_client, std::string_view bytes, events::SteadyTime now) {
+  if (!observer_ || !observer_->active() || bytes.empty()) return;
   if (from_client) {
-    observer_->client_bytes({to_server_.buf.data(), n}, now);
-    if (observer_->take_database_ddl() && thread_.close_idle_servers_everywhere) {
-      thread_.close_idle_servers_everywhere();
-    }
+    observer_->client_bytes(bytes, now);
+    if (observer_->take_database_ddl()) thread_.group.close_idle_servers_everywhere();
   } else {
-    observer_->server_bytes({to_client_.buf.data(), n}, now);
+    observer_->server_bytes(bytes, now);
     if (!observer_->server_fault().empty()) server_broke(observer_->server_fault());
   }
   if (!observer_->active()) {
@@ -95,7 +93,7 @@ void Session::drain(bool force) {
   draining_ = true;
   if (force) {
     fail_to_client("57P01", "terminating connection: pgsleuth is shutting down");
-    return close("shutdown");
+    return close(CloseReason::Shutdown);
   }
   end_if_due();
 }
@@ -104,18 +102,18 @@ void Session::drain(bool force) {
 // protocol, a shutdown) ends once they are: the end of a result on its way
 // to a slow client, say, is part of the answer.
 void Session::end_if_due() {
-  if (closed_ || to_client_.write_pending()) return;
+  if (closed() || to_client_.write_pending()) return;
   if (!server_fault_.empty()) {
     fail_to_client("08P01", "pgsleuth: upstream " + upstream_target_.name() +
                                 " broke the PostgreSQL protocol: " + server_fault_);
-    return close("the server broke the protocol");
+    return close(CloseReason::UpstreamBrokeProtocol, server_fault_);
   }
   if (!draining_ || to_server_.write_pending()) return;
   // Only a connection with nothing in flight and no open transaction can
   // be closed without the application losing work.
   if (observer_ && observer_->active() && !observer_->busy() && observer_->tx_status() == 'I') {
     fail_to_client("57P01", "terminating connection: pgsleuth is shutting down");
-    close("shutdown");
+    close(CloseReason::Shutdown);
   }
 }
 
@@ -123,8 +121,8 @@ void Session::fail_to_client(std::string_view sqlstate, const std::string& messa
   // Never inside a message the server is still sending to the client: only
   // when all forwarded bytes are written and they ended on a message
   // boundary (unknown without an observer, so then not at all).
-  if (closed_ || client_done_ || to_client_.write_pending()) return;
-  if (forwarding_ && !(server_stream_ && server_stream_->at_message_boundary())) return;
+  if (phase_ >= Phase::Resetting || to_client_.write_pending()) return;
+  if (phase_ >= Phase::Login && !(server_stream_ && server_stream_->at_message_boundary())) return;
   int fd = client_end_.fd >= 0 ? client_end_.fd : client_.native_handle();
   std::string err = wire::make_error_response("FATAL", sqlstate, message);
   // Best effort and tiny: the socket's send buffer takes it at once.
@@ -135,17 +133,19 @@ void Session::fail_to_client(std::string_view sqlstate, const std::string& messa
   [[maybe_unused]] ssize_t n = ::send(fd, err.data(), err.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
-void Session::close(const std::string& reason) {
-  if (closed_) return;
-  closed_ = true;
-  spdlog::debug("connection {} from {} closed: {}", id_, client_addr_, reason);
+void Session::close(CloseReason reason, std::string_view detail) {
+  if (closed()) return;
+  bool client_open = phase_ < Phase::Resetting;
+  phase_ = Phase::Closed;
+  spdlog::debug("connection {} from {} closed: {}{}{}", id_, client_addr_, name(reason), detail.empty() ? "" : ": ",
+                detail);
   error_code ec;
   timer_.cancel();
   // Not into the middle of a client message still being written.
-  if (upstream_end_.fd >= 0 && reason == "shutdown" && !to_server_.write_pending()) {
+  if (upstream_end_.fd >= 0 && reason == CloseReason::Shutdown && !to_server_.write_pending()) {
     upstream_end_.send_some(wire::kTerminate.data(), wire::kTerminate.size());
   }
-  end_client_side();
+  if (client_open) end_client_side();
   close_end(upstream_end_);
   thread_.loop.forget(&client_end_);
   thread_.loop.forget(&upstream_end_);
@@ -172,9 +172,8 @@ std::string Session::SocketEnd::failure(int err) const {
   return std::strerror(err);
 }
 
+// Once per session: when it is kept for the pool or when it closes.
 void Session::end_client_side() {
-  if (client_done_) return;
-  client_done_ = true;
   thread_.cancel_keys.remove(cancel_ticket_);
   cancel_ticket_ = {};
   error_code ec;

@@ -21,6 +21,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "proxy/cancel_keys.hpp"
+#include "proxy/close_reason.hpp"
 #include "proxy/connection_observer.hpp"
 #include "proxy/event_loop.hpp"
 #include "proxy/io_thread.hpp"
@@ -53,6 +54,18 @@ class Session : public std::enable_shared_from_this<Session> {
   void drain(bool force);
 
  private:
+  // Where the session is. Startup and Connecting run on Asio; from Login
+  // on both sockets belong to the thread's EventLoop.
+  enum class Phase : uint8_t {
+    Startup,     // encryption requests, cancel requests, the StartupMessage
+    Connecting,  // the server connection: connect, TLS, startup packet, or one from the pool
+    Login,       // forwarding, with the login filter between (login_filter.hpp)
+    Forwarding,
+    Resetting,   // the client is gone; DISCARD ALL decides whether the server connection is kept
+    Closed,
+  };
+  bool closed() const { return phase_ == Phase::Closed; }
+
   // Startup phase (session_startup.cpp).
   void arm_login_deadline();
   void read_startup();
@@ -109,7 +122,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void update_interest();
   void on_read_end(Flow& f, int err);
   void end_if_due();
-  void observe(bool from_client, size_t n, events::SteadyTime now);
+  // Writes buf[begin, end) to f.to: how much went (0: the socket is full).
+  // Closes the session when the write fails.
+  size_t send_from(Flow& f, size_t begin, size_t end);
+  void observe(bool from_client, std::string_view bytes, events::SteadyTime now);
   // The login's SCRAM rule (login_filter.hpp); false: the flow stops here.
   bool filter_login(Flow& f, size_t& n);
   void on_login_done();
@@ -120,7 +136,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void close_end(SocketEnd& end);
 
   void fail_to_client(std::string_view sqlstate, const std::string& message);
-  void close(const std::string& reason);
+  void close(CloseReason reason, std::string_view detail = {});
   void end_client_side();
 
   IoThread& thread_;
@@ -140,13 +156,13 @@ class Session : public std::enable_shared_from_this<Session> {
   char upstream_tls_answer_ = 0;
   bool upstream_plain_retry_ = false;  // prefer: the TLS handshake failed once
   boost::asio::ip::tcp::endpoint upstream_endpoint_;  // where its backend is (cancels go there)
-  std::optional<LoginFilter> login_;     // while a fresh login runs
+  std::optional<LoginFilter> login_;     // in Phase::Login
 
   Flow to_server_;
   Flow to_client_;
   std::string startup_packet_;  // kept: the key of a pooled server connection
   std::string greeting_;        // replayed to the client of a reused one
-  std::optional<ServerReset> reset_;
+  std::optional<ServerReset> reset_;   // in Phase::Resetting
   std::chrono::steady_clock::time_point upstream_opened_{};  // the server's login
   uint64_t pool_generation_ = 0;  // the pool's, when cleaning began
   bool ssl_answered_ = false;
@@ -158,10 +174,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string backend_cancel_;        // CancelRequest with the backend's own key
   CancelKeys::Ticket cancel_ticket_;  // the client's key, while it has one
   std::string server_fault_;          // the server broke the protocol: closing
-  bool forwarding_ = false;  // server bytes may be on their way to the client
-  bool draining_ = false;
-  bool client_done_ = false;
-  bool closed_ = false;
+  Phase phase_ = Phase::Startup;
+  bool draining_ = false;  // pgsleuth stops: close once nothing is in flight
 };
 
 }  // namespace pgsleuth::proxy

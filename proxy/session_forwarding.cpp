@@ -37,8 +37,9 @@ bool set_non_blocking(int fd) {
   return flags >= 0 && ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0;
 }
 
-bool is_terminate(const std::vector<char>& buf, size_t n) {
-  return std::string_view(buf.data(), n) == wire::kTerminate;
+bool ends_in_terminate(const std::vector<char>& buf, size_t n) {
+  return n >= wire::kTerminate.size() &&
+         std::string_view(buf.data() + n - wire::kTerminate.size(), wire::kTerminate.size()) == wire::kTerminate;
 }
 
 int socket_error(int fd) {
@@ -57,26 +58,26 @@ void Session::start_forwarding() {
   // Both sockets leave Asio here (which deregisters them from its epoll).
   client_end_.fd = client_.release(ec);
   if (!ec) upstream_end_.fd = upstream_.release(ec);
-  if (ec) return close("taking the sockets from Asio: " + ec.message());
+  if (ec) return close(CloseReason::Internal, "taking the sockets from Asio: " + ec.message());
   if (!set_non_blocking(client_end_.fd) || !set_non_blocking(upstream_end_.fd)) {
-    return close(std::string("non-blocking mode: ") + std::strerror(errno));
+    return close(CloseReason::Internal, std::string("non-blocking mode: ") + std::strerror(errno));
   }
-  forwarding_ = true;
+  phase_ = login_ ? Phase::Login : Phase::Forwarding;
   keep_alive_ = shared_from_this();
   update_interest();
   // What OpenSSL read ahead during the login (a client's pipelined first
   // query, say) does not make a descriptor readable.
-  if (!closed_ && client_end_.tls && client_end_.tls->has_pending()) read_from(to_server_);
-  if (!closed_ && upstream_end_.tls && upstream_end_.tls->has_pending()) read_from(to_client_);
+  if (!closed() && client_end_.tls && client_end_.tls->has_pending()) read_from(to_server_);
+  if (!closed() && upstream_end_.tls && upstream_end_.tls->has_pending()) read_from(to_client_);
 }
 
 void Session::on_ready(SocketEnd& end, uint32_t events) {
-  if (closed_) return;  // closed earlier in the same batch of events
+  if (closed()) return;  // closed earlier in the same batch of events
   Flow& out = end.client ? to_client_ : to_server_;  // writes to `end`
   Flow& in = end.client ? to_server_ : to_client_;   // reads from `end`
   bool hangup = events & (EPOLLERR | EPOLLHUP);
   if (out.write_pending() && ((events & EPOLLOUT) || hangup)) flush(out);
-  if (closed_ || end.fd < 0) return;
+  if (closed() || end.fd < 0) return;
   bool readable = (events & EPOLLIN) || hangup || (end.read_wants_write && (events & EPOLLOUT));
   if (!in.write_pending() && readable) return read_from(in);
   // A hang-up is reported whatever the interest: with nothing to read or
@@ -104,7 +105,7 @@ void Session::read_from(Flow& f) {
     }
     if (n == 0) return on_read_end(f, 0);
     forward(f, static_cast<size_t>(n));
-    if (closed_ || f.from.fd < 0 || f.write_pending()) return;
+    if (closed() || f.from.fd < 0 || f.write_pending()) return;
     // Bytes inside OpenSSL wake no epoll: read on now, or after the
     // other connections' turn.
     if (f.from.tls && f.from.tls->has_pending()) {
@@ -116,42 +117,55 @@ void Session::read_from(Flow& f) {
 }
 
 void Session::forward(Flow& f, size_t n) {
-  if (reset_) return on_reset_answer(n);
-  if (login_ && !filter_login(f, n)) return;
-  if (f.from_client && is_terminate(f.buf, n) && keep_upstream()) return;
+  if (phase_ == Phase::Resetting) return on_reset_answer(n);
+  if (phase_ == Phase::Login && !filter_login(f, n)) return;
   if (!f.from_client && server_stream_) {
     n = pass_server_bytes(f.buf.data(), n);
     if (n == 0) return end_if_due();
   }
   auto now = events::SteadyTime::clock::now();
   thread_.counters.add(f.from_client ? ProxyMetric::BytesFromClients : ProxyMetric::BytesFromServers, n);
-  ssize_t written = f.to.send_some(f.buf.data(), n);
-  if (written < 0) {
-    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-      return close(std::string(f.from_client ? "upstream" : "client") + " write: " + f.to.failure(errno));
+  // A Terminate is the last message a client sends: its bytes wait until
+  // the decoder has said whether they are one, so that the server
+  // connection can go to a later client instead of ending.
+  size_t held = f.from_client && observer_ && observer_->active() && ends_in_terminate(f.buf, n)
+                    ? wire::kTerminate.size()
+                    : 0;
+  size_t head = n - held;
+  size_t written = head ? send_from(f, 0, head) : 0;
+  if (closed()) return;
+  observe(f.from_client, {f.buf.data(), head}, now);
+  if (held) {
+    observe(true, {f.buf.data() + head, held}, now);
+    if (written == head) {
+      if (observer_->client_terminated() && keep_upstream()) return;
+      written += send_from(f, head, n);
+      if (closed()) return;
     }
-    written = 0;
   }
-  observe(f.from_client, n, now);
-  if (static_cast<size_t>(written) == n) return end_if_due();
-  f.unsent_at = static_cast<size_t>(written);
+  if (written == n) return end_if_due();
+  f.unsent_at = written;
   f.unsent_end = n;
   update_interest();
 }
 
-void Session::flush(Flow& f) {
-  ssize_t written = f.to.send_some(f.buf.data() + f.unsent_at, f.unsent_end - f.unsent_at);
-  if (written < 0) {
-    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
-    return close(std::string(f.from_client ? "upstream" : "client") + " write: " + f.to.failure(errno));
+size_t Session::send_from(Flow& f, size_t begin, size_t end) {
+  ssize_t written = f.to.send_some(f.buf.data() + begin, end - begin);
+  if (written >= 0) return static_cast<size_t>(written);
+  if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+    close(f.from_client ? CloseReason::UpstreamError : CloseReason::ClientError, "write: " + f.to.failure(errno));
   }
-  f.unsent_at += static_cast<size_t>(written);
-  if (f.unsent_at < f.unsent_end) return;
+  return 0;
+}
+
+void Session::flush(Flow& f) {
+  f.unsent_at += send_from(f, f.unsent_at, f.unsent_end);
+  if (closed() || f.unsent_at < f.unsent_end) return;
   f.unsent_at = f.unsent_end = 0;
   update_interest();
   end_if_due();
   // Reading stopped while this waited; what OpenSSL holds will not wake it.
-  if (!closed_ && f.from.fd >= 0 && f.from.tls && f.from.tls->has_pending()) read_from(f);
+  if (!closed() && f.from.fd >= 0 && f.from.tls && f.from.tls->has_pending()) read_from(f);
 }
 
 size_t Session::pass_server_bytes(char* data, size_t n) {
@@ -170,30 +184,34 @@ void Session::update_interest() {
                     (writes.write_pending() || end.read_wants_write ? uint32_t{EPOLLOUT} : 0u);
     if (end.registered && want == end.interest) return;
     bool ok = end.registered ? thread_.loop.modify(end.fd, &end, want) : thread_.loop.add(end.fd, &end, want);
-    if (!ok) return close(std::string("epoll: ") + std::strerror(errno));
+    if (!ok) return close(CloseReason::Internal, std::string("epoll: ") + std::strerror(errno));
     end.registered = true;
     end.interest = want;
   };
   apply(client_end_, to_server_, to_client_);
-  if (!closed_) apply(upstream_end_, to_client_, to_server_);
+  if (!closed()) apply(upstream_end_, to_client_, to_server_);
 }
 
 // End of one direction: err is 0 for an orderly close, else an errno.
 void Session::on_read_end(Flow& f, int err) {
   if (f.from_client) {
-    if (err == 0 && keep_upstream()) return;
+    // A Terminate that went to the server ended its backend.
+    bool terminated = observer_ && observer_->client_terminated();
+    if (err == 0 && !terminated && keep_upstream()) return;
     // A client gone while its query runs would leave the backend busy
     // until the query ends: cancel it, as the server cannot notice.
     if (observer_ && observer_->busy() && !backend_cancel_.empty()) {
       send_cancel_request(thread_.io, upstream_target_, {upstream_endpoint_}, backend_cancel_);
     }
-    return close(err == 0 ? "client closed" : "client: " + f.from.failure(err));
+    if (err == 0) return close(CloseReason::ClientClosed);
+    return close(CloseReason::ClientError, f.from.failure(err));
   }
   // The client gets what the server sent, then the end of the connection,
   // as it would from the server itself; half a message is the server's
   // fault worth a line.
   if (server_stream_ && !server_stream_->at_message_boundary()) server_broke("closed in the middle of a message");
-  close(err == 0 ? "upstream closed" : "upstream: " + f.from.failure(err));
+  if (err == 0) return close(CloseReason::UpstreamClosed);
+  close(CloseReason::UpstreamError, f.from.failure(err));
 }
 
 bool Session::filter_login(Flow& f, size_t& n) {
@@ -202,7 +220,7 @@ bool Session::filter_login(Flow& f, size_t& n) {
     spdlog::warn("connection {} from {}: client leg: the client asked for SCRAM channel binding, which cannot reach "
                  "the server through pgsleuth here; refused", id_, client_addr_);
     fail_to_client("08P01", kChannelBindingAdvice);
-    close("channel binding through the proxy");
+    close(CloseReason::ClientRefused, "channel binding through the proxy");
     return false;
   }
   n = login_->server_bytes(f.buf.data(), n);
@@ -232,6 +250,7 @@ void Session::on_login_done() {
                  id_, client_addr_, upstream_target_.name(), tls_->server_sslmode, message);
   }
   login_.reset();
+  phase_ = Phase::Forwarding;
 }
 
 }  // namespace pgsleuth::proxy

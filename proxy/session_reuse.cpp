@@ -45,7 +45,7 @@ bool Session::reuse_idle_upstream() {
   async_write_all(client_, client_end_.tls.get(), greeting_.data(), greeting_.size(),
                   [self = shared_from_this()](const std::string& err) {
                     std::string().swap(self->greeting_);
-                    if (!err.empty()) return self->close("client write: " + err);
+                    if (!err.empty()) return self->close(CloseReason::ClientError, "write: " + err);
                     self->start_forwarding();
                   });
   return true;
@@ -55,29 +55,24 @@ bool Session::reuse_idle_upstream() {
 // Returns false when the server connection cannot be kept: then the
 // caller goes on as for any other close.
 bool Session::keep_upstream() {
-  if (closed_ || draining_ || !forwarding_ || !thread_.pool.enabled() || !server_fault_.empty()) return false;
-  // Only a connection whose whole state is known to be at rest: nothing
-  // asked and unanswered, no transaction, no half-sent message either way,
-  // and a server that let the client in without a password.
-  if (!observer_ || !observer_->active() || observer_->busy() || observer_->tx_status() != 'I' ||
-      !observer_->client_at_rest() || !observer_->server_at_message_boundary() ||
-      !observer_->greeting().reusable() || to_client_.write_pending() || to_server_.write_pending()) {
-    return false;
-  }
+  if (phase_ != Phase::Forwarding || draining_ || !thread_.pool.enabled() || !server_fault_.empty()) return false;
+  if (!observer_ || !observer_->reusable_at_rest()) return false;
+  if (to_client_.write_pending() || to_server_.write_pending()) return false;
   std::string_view request = ServerReset::request();
   ssize_t written = upstream_end_.send_some(request.data(), request.size());
   if (written <= 0) return false;  // nothing sent: the caller closes as usual
   if (static_cast<size_t>(written) != request.size()) {
     // Half a query on the wire: the connection can only be closed.
-    close("server write: partial");
+    close(CloseReason::UpstreamError, "write: partial DISCARD ALL");
     return true;
   }
   reset_.emplace(observer_->greeting());
+  phase_ = Phase::Resetting;
   pool_generation_ = thread_.pool.generation();
   end_client_side();
   timer_.expires_after(kResetTimeout);
   timer_.async_wait([self = shared_from_this()](error_code tec) {
-    if (!tec) self->close("server did not answer DISCARD ALL");
+    if (!tec) self->close(CloseReason::ServerNotKept, "no answer to DISCARD ALL");
   });
   thread_.loop.poll_asio_soon();
   return true;
@@ -85,18 +80,18 @@ bool Session::keep_upstream() {
 
 // The server's answer to DISCARD ALL, read by the server-to-client flow.
 void Session::on_reset_answer(size_t n) {
-  if (closed_) return;  // timed out or drained while the answer was on its way
+  if (closed()) return;  // timed out or drained while the answer was on its way
   switch (reset_->feed({to_client_.buf.data(), n})) {
     case ServerReset::State::Waiting:
       return;
     case ServerReset::State::Failed:
       thread_.counters.add(ProxyMetric::ServerResetsFailed);
       spdlog::debug("connection {}: server connection not kept: {}", id_, reset_->failure());
-      return close("server connection not clean");
+      return close(CloseReason::ServerNotKept, reset_->failure());
     case ServerReset::State::Clean:
       break;
   }
-  if (!reset_->greeting().reusable()) return close("server connection not kept: unusual parameters");
+  if (!reset_->greeting().reusable()) return close(CloseReason::ServerNotKept, "unusual parameters");
   timer_.cancel();
   // The socket goes back to Asio, where the pool watches it.
   thread_.loop.remove(upstream_end_.fd);
@@ -107,13 +102,13 @@ void Session::on_reset_answer(size_t n) {
   socket.assign(upstream_protocol_, fd, ec);
   if (ec) {
     ::close(fd);
-    return close("server connection not kept: " + ec.message());
+    return close(CloseReason::ServerNotKept, ec.message());
   }
   thread_.pool.put(IdleServer{std::move(socket), std::move(startup_packet_),
                               reset_->greeting().replay(server_stream_->backend_key()), upstream_opened_, {},
                               std::move(upstream_end_.tls), upstream_level_},
                    pool_generation_);
-  close("client closed; server connection kept");
+  close(CloseReason::ServerKept);
 }
 
 }  // namespace pgsleuth::proxy

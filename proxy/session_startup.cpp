@@ -34,7 +34,7 @@ void Session::arm_login_deadline() {
     if (ec) return;  // the startup packet came (connect_upstream re-arms the timer)
     spdlog::warn("connection {} from {}: no startup packet within {} ms; closing", self->id_, self->client_addr_,
                  self->login_timeout_.count());
-    self->close("login timeout");
+    self->close(CloseReason::LoginTimeout);
   });
 }
 
@@ -42,21 +42,21 @@ void Session::read_startup() {
   startup_packet_.resize(4);
   TlsStream* tls = client_end_.tls.get();
   async_read_all(client_, tls, startup_packet_.data(), 4, [self = shared_from_this(), tls](const std::string& err) {
-    if (!err.empty()) return self->close("client left during startup");
+    if (!err.empty()) return self->close(CloseReason::ClientClosed, "during startup");
     if (wire::looks_like_tls_client_hello(self->startup_packet_)) {
       spdlog::warn("connection {} from {}: TLS ClientHello without SSLRequest (direct SSL) is not "
                    "supported; closing", self->id_, self->client_addr_);
-      return self->close("direct TLS");
+      return self->close(CloseReason::ClientRefused, "direct TLS");
     }
     uint32_t len = wire::startup_packet_length(self->startup_packet_);
     if (len == 0) {
       spdlog::warn("connection {} from {}: invalid startup packet length; closing", self->id_,
                    self->client_addr_);
-      return self->close("invalid startup packet");
+      return self->close(CloseReason::ClientRefused, "invalid startup packet");
     }
     self->startup_packet_.resize(len);
     async_read_all(self->client_, tls, self->startup_packet_.data() + 4, len - 4, [self](const std::string& err2) {
-      if (!err2.empty()) return self->close("client left during startup");
+      if (!err2.empty()) return self->close(CloseReason::ClientClosed, "during startup");
       self->on_startup_packet();
     });
   });
@@ -70,14 +70,14 @@ void Session::answer_encryption_request(const char* what, bool& answered, bool a
   if (answered || client_end_.tls || client_.available(ec) > 0) {
     spdlog::warn("connection {} from {}: {} repeated or followed by unexpected data; closing", id_,
                  client_addr_, what);
-    return close("bad encryption request");
+    return close(CloseReason::ClientRefused, "bad encryption request");
   }
   answered = true;
   static const char yes = 'S';
   static const char no = 'N';
   asio::async_write(client_, asio::buffer(accept_tls ? &yes : &no, 1),
                     [self = shared_from_this(), accept_tls](error_code wec, size_t) {
-                      if (wec) return self->close("client write: " + wec.message());
+                      if (wec) return self->close(CloseReason::ClientError, "write: " + wec.message());
                       if (accept_tls) return self->start_client_tls();
                       self->read_startup();
                     });
@@ -91,14 +91,14 @@ void Session::start_client_tls() {
     client_end_.tls = TlsStream::accept_on(*tls_, client_.native_handle());
   } catch (const std::exception& e) {
     spdlog::warn("connection {} from {}: client leg: {}; closing", id_, client_addr_, e.what());
-    return close("client leg TLS");
+    return close(CloseReason::ClientTlsFailed, e.what());
   }
   async_tls_handshake(client_, *client_end_.tls, [self = shared_from_this()](const std::string& err) {
-    if (self->closed_) return;
+    if (self->closed()) return;
     if (!err.empty()) {
       spdlog::warn("connection {} from {}: client leg: TLS handshake failed: {}; closing", self->id_,
                    self->client_addr_, err);
-      return self->close("client leg TLS handshake failed");
+      return self->close(CloseReason::ClientTlsFailed, err);
     }
     spdlog::debug("connection {} from {}: client leg: {}", self->id_, self->client_addr_,
                   self->client_end_.tls->describe());
@@ -118,16 +118,17 @@ void Session::on_startup_packet() {
   if (auto* err = std::get_if<wire::StartupError>(&packet)) {
     spdlog::warn("connection {} from {}: {}; closing", id_, client_addr_, err->reason);
     fail_to_client("08P01", "pgsleuth: " + err->reason);
-    return close("bad startup packet");
+    return close(CloseReason::ClientRefused, err->reason);
   }
   const auto& startup = std::get<wire::StartupMessage>(packet);
   timer_.cancel();  // the login deadline: the client has spoken
+  phase_ = Phase::Connecting;
   if (tls_->client_tls_required() && !client_end_.tls) {
     spdlog::warn("connection {} from {}: client leg: login without TLS refused (client_tls.sslmode = {})", id_,
                  client_addr_, tls_->client_sslmode);
     fail_to_client("28000", "pgsleuth: this proxy accepts only TLS connections (client_tls.sslmode = " +
                                 tls_->client_sslmode + "); connect with sslmode=require or stricter");
-    return close("client leg without TLS");
+    return close(CloseReason::ClientRefused, "login without TLS");
   }
   auto info = std::make_shared<events::ConnectionInfo>();
   info->connection_id = id_;
@@ -159,7 +160,7 @@ void Session::forward_cancel(const wire::CancelRequest& request) {
                                                    const UpstreamResolver::Endpoints& eps) {
     send_cancel_request(self->thread_.io, self->upstream_target_, eps, packet);
   });
-  close(backend ? "cancel request forwarded to its backend" : "cancel request passed on as sent");
+  close(CloseReason::CancelRequestHandled, backend ? "forwarded to its backend" : "passed on as sent");
 }
 
 void Session::arm_upstream_deadline() {
@@ -173,7 +174,7 @@ void Session::arm_upstream_deadline() {
 // connect by proxy.connect_timeout_ms.
 void Session::connect_upstream() {
   thread_.resolver.endpoints(upstream_target_, [self = shared_from_this()](const UpstreamResolver::Endpoints& eps) {
-    if (self->closed_) return;
+    if (self->closed()) return;
     self->connect_to(eps);
   });
 }
@@ -192,7 +193,7 @@ void Session::connect_to(const std::vector<tcp::endpoint>& endpoints) {
                                             self->upstream_target_.name() + ": " + reason;
                           spdlog::warn("connection {} from {}: {}", self->id_, self->client_addr_, msg);
                           self->fail_to_client("08006", msg);
-                          return self->close("upstream unreachable");
+                          return self->close(CloseReason::UpstreamUnreachable, reason);
                         }
                         self->on_upstream_connected();
                       });
@@ -244,7 +245,7 @@ void Session::on_upstream_tls_answer() {
   }
   async_tls_handshake(upstream_, *upstream_end_.tls, [self = shared_from_this()](const std::string& err) {
     self->timer_.cancel();
-    if (self->closed_) return;
+    if (self->closed()) return;
     if (!err.empty()) {
       // libpq's prefer: a failed handshake is tried once more in plain text.
       if (self->tls_->server_mode == TlsSetup::ServerMode::Prefer) return self->retry_upstream_plain(err);
@@ -269,20 +270,20 @@ void Session::retry_upstream_plain(const std::string& why) {
 }
 
 void Session::server_leg_failed(const std::string& why) {
-  if (closed_) return;
+  if (closed()) return;
   timer_.cancel();
   thread_.counters.add(ProxyMetric::UpstreamConnectFailures);
   std::string msg = fmt::format("pgsleuth: server leg to upstream {}: {} (server_tls.sslmode = {})",
                                 upstream_target_.name(), why, tls_->server_sslmode);
   spdlog::warn("connection {} from {}: {}", id_, client_addr_, msg);
   fail_to_client("08006", msg);
-  close("server leg TLS");
+  close(CloseReason::ServerLegFailed, why);
 }
 
 void Session::send_startup_upstream() {
   async_write_all(upstream_, upstream_end_.tls.get(), startup_packet_.data(), startup_packet_.size(),
                   [self = shared_from_this()](const std::string& err) {
-                    if (!err.empty()) return self->close("upstream write: " + err);
+                    if (!err.empty()) return self->close(CloseReason::UpstreamError, "write: " + err);
                     // Only a connection a later client could be given needs its key.
                     if (!self->observer_ || !self->thread_.pool.enabled()) std::string().swap(self->startup_packet_);
                     // Channel binding reaches the server only through

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/socket.h>
+
 #include <thread>
 
 #include "tests/e2e/e2e_helpers.hpp"
@@ -181,6 +183,22 @@ TEST_F(ServerReuse, OnlyTheSameStartupPacketGetsIt) {
   EXPECT_EQ(value(other.get(), "SHOW application_name"), "e2e_reuse_b");
   auto same = connect("e2e_reuse_a");
   EXPECT_EQ(value(same.get(), "SELECT pg_backend_pid()"), pid);
+}
+
+// The decoder, not the size of one read, says what a Terminate is: one
+// sent in the same write as a Flush still leaves a backend at rest.
+TEST_F(ServerReuse, ATerminateBehindAnotherMessageInOneWriteStillHandsTheServerOn) {
+  std::string pid;
+  {
+    auto first = connect("e2e_reuse_flush_terminate");
+    pid = value(first.get(), "SELECT pg_backend_pid()");
+    static const char flush_then_terminate[] = {'H', 0, 0, 0, 4, 'X', 0, 0, 0, 4};
+    ASSERT_EQ(::send(PQsocket(first.get()), flush_then_terminate, sizeof flush_then_terminate, MSG_NOSIGNAL),
+              static_cast<ssize_t>(sizeof flush_then_terminate));
+    ASSERT_TRUE(metric_reaches("pgsleuth_server_connections_idle 1"));
+  }
+  auto second = connect("e2e_reuse_flush_terminate");
+  EXPECT_EQ(value(second.get(), "SELECT pg_backend_pid()"), pid) << "not reused";
 }
 
 TEST_F(ServerReuse, AClientLeavingMidTransactionOrMidPipelineTakesItsBackendAlong) {

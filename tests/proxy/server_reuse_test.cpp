@@ -144,6 +144,29 @@ TEST(ConnectionObserver, ClientAtRestOnlyAfterAWholeRequest) {
   EXPECT_TRUE(obs.client_at_rest());
 }
 
+// The session holds back a chunk's last five bytes when they read like a
+// Terminate; only the decoder knows whether they are one.
+TEST(ConnectionObserver, TerminateOnlyWhenTheDecoderSeesAWholeOne) {
+  auto now = SteadyTime::clock::now();
+  const std::string terminate("X\0\0\0\4", 5);
+  {
+    ConnectionObserver obs(std::make_shared<events::ConnectionInfo>(), [](events::StatementEvent&&) {});
+    obs.client_bytes(msg('H', ""), now);
+    obs.client_bytes(terminate, now);
+    EXPECT_TRUE(obs.client_terminated());
+    EXPECT_TRUE(obs.client_at_rest());
+  }
+  {
+    // COPY data that ends in the same five bytes is COPY data.
+    ConnectionObserver obs(std::make_shared<events::ConnectionInfo>(), [](events::StatementEvent&&) {});
+    std::string copy = msg('d', "row" + terminate);
+    obs.client_bytes(copy.substr(0, copy.size() - 5), now);
+    obs.client_bytes(copy.substr(copy.size() - 5), now);
+    EXPECT_FALSE(obs.client_terminated());
+    EXPECT_TRUE(obs.active());
+  }
+}
+
 TEST(DatabaseDdl, RecognisesStatementsThatNeedOtherSessionsOffADatabase) {
   EXPECT_TRUE(is_database_ddl("DROP DATABASE \"test_app\""));
   EXPECT_TRUE(is_database_ddl("  drop   database if exists x"));
