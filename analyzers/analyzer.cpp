@@ -4,6 +4,7 @@
 
 #include "analyzers/connection_churn_tracker.hpp"
 #include "analyzers/duplicate_query_detector.hpp"
+#include "analyzers/fan_out_detector.hpp"
 #include "analyzers/finding_builder.hpp"
 #include "analyzers/finding_rate_limiter.hpp"
 #include "analyzers/n_plus_one_detector.hpp"
@@ -26,6 +27,11 @@ struct Analyzer::Impl {
 
   void window_closed(const RequestWindow& window, SteadyTime now);
   void connection_closed(const events::ConnectionInfoPtr& conn, SteadyTime now);
+  void decide_fan_outs(SteadyTime now, bool at_shutdown) {
+    const auto emit = [&](const Detection& d, WallTime ts) { publish(d, nullptr, nullptr, ts, now); };
+    if (at_shutdown) return fan_out.flush(now, settings->n_plus_one.min_repeats, emit);
+    fan_out.tick(now, settings->n_plus_one.min_repeats, emit);
+  }
   void publish(const Detection& d, const RequestWindow* window,
                const events::ConnectionInfoPtr& conn, WallTime ts, SteadyTime now);
   template <class Line>
@@ -37,13 +43,26 @@ struct Analyzer::Impl {
   SelectStarDetector select_star;
   FindingRateLimiter limiter;
   ConnectionChurnTracker churn;
+  FanOutDetector fan_out;
   AnalyzerStats stats;
 };
 
 void Analyzer::Impl::window_closed(const RequestWindow& window, SteadyTime now) {
   ++stats.windows_closed;
+  const WallTime ts = window_end_wall(window, now);
+  // Lookups fed by a result may be part of a fan-out over pooled
+  // connections: their N+1 is decided with it.
+  const auto claims = fan_out.claim(window, ts);
   Detections found;
   detect_n_plus_one(window, found);
+  std::erase_if(found, [&](const Detection& d) {
+    const auto& claim = claims[static_cast<size_t>(d.group - window.groups().data())];
+    if (claim.kind != FanOutDetector::Claim::Kind::Local) return claim.kind == FanOutDetector::Claim::Kind::Joined;
+    const bool others = windows.any_open([&](const RequestWindow& w) {
+      return w.seq() != window.seq() && fan_out.may_join(claim, w);
+    });
+    return fan_out.hold(claim, d, window, others);
+  });
   detect_duplicate_queries(window, found);
   detect_unbatched_writes(window, found);
   detect_unbounded_selects(window, found);
@@ -51,7 +70,6 @@ void Analyzer::Impl::window_closed(const RequestWindow& window, SteadyTime now) 
   detect_slow_queries(window, found);
   detect_query_budget(window, found);
 
-  const WallTime ts = window_end_wall(window, now);
   for (const auto& d : found) publish(d, &window, window.first_conn(), ts, now);
   write(build_request_summary(window, ts));
 }
@@ -82,8 +100,9 @@ void Analyzer::Impl::publish(const Detection& d, const RequestWindow* window,
   const std::string fingerprint =
       d.group ? d.group->shape->fingerprint_hex : d.fingerprint.value_or("");
   const Suppression allowlist(window ? window->settings().suppress : settings->suppress);
-  if (allowlist.suppressed(fingerprint, d.group ? d.group->shape.get() : nullptr,
-                           window ? window->route() : std::nullopt)) {
+  const std::optional<std::string> no_route;
+  const auto& route = window ? window->route() : d.request ? d.request->route : no_route;
+  if (allowlist.suppressed(fingerprint, d.group ? d.group->shape.get() : nullptr, route)) {
     return;
   }
   const auto held_back =
@@ -126,11 +145,18 @@ void Analyzer::on_connection_closed(const events::ConnectionInfoPtr& conn, Stead
 void Analyzer::on_statement(AnalyzedStatement&& stmt) {
   ++impl_->stats.statements;
   impl_->windows.add(stmt, impl_->settings);
+  impl_->fan_out.statement_seen(stmt, impl_->windows.last_window());
 }
 
-void Analyzer::tick(SteadyTime now) { impl_->windows.tick(now); }
+void Analyzer::tick(SteadyTime now) {
+  impl_->windows.tick(now);
+  impl_->decide_fan_outs(now, false);
+}
 
-void Analyzer::close_all(SteadyTime now) { impl_->windows.close_all(now); }
+void Analyzer::close_all(SteadyTime now) {
+  impl_->windows.close_all(now);
+  impl_->decide_fan_outs(now, true);
+}
 
 void Analyzer::reload(const config::AnalysisSettings& settings) {
   impl_->settings = std::make_shared<const config::AnalysisSettings>(settings);

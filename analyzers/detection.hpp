@@ -7,6 +7,7 @@
 
 #include "analyzers/request_window.hpp"
 #include "findings/details.hpp"
+#include "findings/finding.hpp"
 
 namespace pgsleuth::analyzers {
 
@@ -19,6 +20,9 @@ struct Detection {
   // For findings not tied to a statement (connection_churn): a stable
   // 16-hex key, so rate limiting and allowlists still have one to use.
   std::optional<std::string> fingerprint;
+  // For a detection about no one window (a fan-out over connections): the
+  // request it belongs to.
+  std::optional<findings::Window> request;
   uint64_t count = 0;
   double db_time_ms = 0;
   // How far past its threshold the finding is (count / min_repeats, rows /

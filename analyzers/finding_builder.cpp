@@ -23,11 +23,11 @@ std::optional<findings::Connection> connection_of(const events::ConnectionInfoPt
                               conn->client_addr};
 }
 
+}  // namespace
+
 findings::Window window_of(const RequestWindow& window) {
   return {window.id(), std::string(to_string(window.source())), window.route()};
 }
-
-}  // namespace
 
 WallTime window_end_wall(const RequestWindow& window, SteadyTime now) {
   const auto since_last = now > window.last_completed() ? now - window.last_completed()
@@ -54,7 +54,11 @@ findings::Finding build_finding(const Detection& d, Severity severity, const Req
     f.sample_params = d.sample->params;
   }
   f.count = d.count;
-  if (window) f.window = window_of(*window);
+  if (window) {
+    f.window = window_of(*window);
+  } else if (d.request) {
+    f.window = *d.request;
+  }
   f.connection = connection_of(d.sample && d.sample->conn ? d.sample->conn : conn);
   f.tables = tables_of(shape);
   f.message = d.message;

@@ -14,6 +14,9 @@ namespace pgsleuth::analyzers {
 // from its last statement's wall time.
 WallTime window_end_wall(const RequestWindow& window, SteadyTime now);
 
+// The request fields of a finding about `window`.
+findings::Window window_of(const RequestWindow& window);
+
 // `window` is null for findings not about a window (connection_churn);
 // `conn` is the connection the finding names when there is no sample.
 findings::Finding build_finding(const Detection& d, Severity severity, const RequestWindow* window,

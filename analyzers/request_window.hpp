@@ -102,6 +102,8 @@ class RequestWindow {
   const Sample& sample_for(const FingerprintGroup& group, uint64_t params_hash) const;
   // Index of the earliest record that returned a cell with this value hash.
   std::optional<uint32_t> cell_producer(uint64_t value_hash) const;
+  // Every remembered cell value hash, with the earliest record returning it.
+  const std::unordered_map<uint64_t, uint32_t>& cell_producers() const { return cell_producers_; }
 
  private:
   std::optional<uint32_t> group_for(const AnalyzedStatement& stmt);

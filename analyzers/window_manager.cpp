@@ -96,8 +96,14 @@ RequestWindow* WindowManager::find(uint64_t seq) {
   return found == windows_.end() ? nullptr : found->second.get();
 }
 
+const RequestWindow* WindowManager::last_window() const {
+  const auto found = windows_.find(last_seq_);
+  return found == windows_.end() ? nullptr : found->second.get();
+}
+
 void WindowManager::append(RequestWindow& window, const AnalyzedStatement& stmt) {
   window.add(stmt);
+  last_seq_ = window.seq();
   if (window.source() == WindowSource::Traceparent) {
     by_trace_[window.id()] = window.seq();
   } else {

@@ -29,6 +29,15 @@ class WindowManager {
   void close_all(SteadyTime now);
 
   size_t open_count() const { return windows_.size(); }
+  template <class Pred>
+  bool any_open(const Pred& pred) const {
+    for (const auto& [seq, window] : windows_) {
+      if (pred(*window)) return true;
+    }
+    return false;
+  }
+  // The window the last statement added went to, while it is open.
+  const RequestWindow* last_window() const;
 
  private:
   struct Deadline {
@@ -48,6 +57,7 @@ class WindowManager {
 
   CloseHandler on_close_;
   uint64_t next_seq_ = 1;
+  uint64_t last_seq_ = 0;
   std::map<uint64_t, std::unique_ptr<RequestWindow>> windows_;  // by seq: oldest first
   std::unordered_map<std::string, uint64_t> by_trace_;
   std::unordered_map<uint64_t, uint64_t> by_connection_;        // tx or idle-gap window

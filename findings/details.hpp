@@ -44,6 +44,9 @@ struct NPlusOneDetails {
   RepeatEvidence evidence;
   uint64_t distinct_params = 0;
   std::optional<StatementRef> parent;  // the earlier statement whose rows fed the repeats
+  // A fan-out over pooled connections: the connections the repeats ran on
+  // (absent from the line otherwise).
+  std::vector<uint64_t> connections;
 };
 
 struct DuplicateQueryDetails {

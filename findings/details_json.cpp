@@ -33,6 +33,11 @@ void put(json::object& o, const NPlusOneDetails& d) {
   } else {
     o["parent"] = nullptr;
   }
+  if (!d.connections.empty()) {
+    json::array ids;
+    for (uint64_t id : d.connections) ids.push_back(integer(id));
+    o["connections"] = std::move(ids);
+  }
 }
 void read(const json::object& o, NPlusOneDetails& d) {
   read(o, d.evidence);
@@ -41,6 +46,12 @@ void read(const json::object& o, NPlusOneDetails& d) {
     d.parent.emplace();
     read_into(*parent, "fingerprint", d.parent->fingerprint);
     read_into(*parent, "normalized", d.parent->normalized);
+  }
+  if (const auto* ids = o.if_contains("connections"); ids && ids->is_array()) {
+    for (const auto& id : ids->as_array()) {
+      if (id.is_int64() && id.as_int64() >= 0) d.connections.push_back(static_cast<uint64_t>(id.as_int64()));
+      if (id.is_uint64()) d.connections.push_back(id.as_uint64());
+    }
   }
 }
 

@@ -21,20 +21,36 @@ for p in "${PKGS[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
-fi
-
-echo "install-deps: installing ${missing[*]}" >&2
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1; then
     SUDO="sudo"
-  else
-    echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2
-    exit 1
   fi
 fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+apt_install() {
+  if [ "$(id -u)" -ne 0 ] && [ -z "$SUDO" ]; then
+    echo "install-deps: need root (or sudo) to install: $*" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}" >&2
+  apt_install "${missing[@]}"
+fi
+
+# Node test clients (node-postgres), pinned by the committed lock file.
+# Node itself may come from elsewhere than Debian (its own npm then):
+# only a machine with no node at all gets Debian's.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "install-deps: installing nodejs npm" >&2
+  apt_install nodejs npm
+fi
+clients="$(dirname "$0")/../tests/detection/clients"
+if [ ! -f "$clients/node_modules/pg/package.json" ]; then
+  echo "install-deps: npm ci in tests/detection/clients" >&2
+  (cd "$clients" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi

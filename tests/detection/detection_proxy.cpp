@@ -84,7 +84,10 @@ std::string DetectionProxy::run_client(const std::string& script, const std::str
     ADD_FAILURE() << "no pgsleuth to run " << script << " through";
     return {};
   }
-  auto result = run_command({kSystemPython, std::string(DETECTION_CLIENTS_DIR) + "/" + script, mode,
+  // Node clients (node-postgres, from npm: scripts/install-deps.sh), else
+  // Debian's python.
+  const bool node = script.size() > 3 && script.compare(script.size() - 3, 3, ".js") == 0;
+  auto result = run_command({node ? "node" : kSystemPython, std::string(DETECTION_CLIENTS_DIR) + "/" + script, mode,
                              std::to_string(PgClusterEnvironment::cluster().port()),
                              std::to_string(proxy_->port()), application_name},
                             clean_pg_env(), 120s);

@@ -60,7 +60,8 @@ class DetectionProxy {
   ProxyProcess& process() { return *proxy_; }
 
   // Runs clients/<script> MODE DIRECT_PORT PROXY_PORT APPLICATION_NAME with
-  // Debian's python; adds a failure when it does not exit 0. Its stdout.
+  // node for a .js script, else Debian's python; adds a failure when it does
+  // not exit 0. Its stdout.
   std::string run_client(const std::string& script, const std::string& mode,
                          const std::string& application_name);
 
