@@ -112,7 +112,8 @@ void write_timeline_chart(std::ostream& out, const std::string& id, const Timeli
              kLeft, kTop + kPlot, kLeft + kPlotWidth, kTop, kLeft - 6, kTop + 4, top, kTop + kPlot + 4);
   const size_t n = t.buckets.size();
   const double column = static_cast<double>(kPlotWidth) / static_cast<double>(std::max<size_t>(n, 1));
-  const double bar = std::max(1.0, column * 0.8);
+  // A short run has few buckets: capped so one minute is not a wall of colour.
+  const double bar = std::clamp(column * 0.8, 1.0, 36.0);
   // About six time labels, the first with its date.
   const size_t label_every = std::max<size_t>(1, (n + 5) / 6);
   for (size_t i = 0; i < n; ++i) {
