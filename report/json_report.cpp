@@ -16,9 +16,9 @@ json::value route_value(const std::optional<std::string>& route) {
 json::object spread(const findings::Spread& s) { return {{"p50", s.p50}, {"p95", s.p95}, {"max", s.max}}; }
 
 // Every minute of the run with a finding (minutes without one are left out).
-json::array timeline(const FindingsTimeline& t) {
+json::array timeline(const Timeline& t) {
   json::array out;
-  for (const TimelineBucket& b : t.buckets(FindingsTimeline::kMaxMinutes).buckets) {
+  for (const TimelineBucket& b : t.buckets) {
     if (b.total == 0) continue;
     json::object by_kind;
     for (const auto& [kind, n] : b.by_kind) by_kind[kind] = n;
@@ -79,7 +79,10 @@ void write_json_report(const ReportSummary& s, const std::string& source, std::o
   }
   root["routes"] = std::move(routes);
   root["routes_from_summaries"] = s.routes_from_summaries;
-  root["findings_per_minute"] = timeline(s.timeline);
+  const Timeline minutes = s.timeline.buckets(FindingsTimeline::kMaxMinutes);
+  root["findings_per_minute"] = timeline(minutes);
+  // 1 unless the run spans more minutes than the report keeps buckets.
+  root["findings_bucket_minutes"] = minutes.width.count();
   out << common::json_text(root) << '\n';
 }
 

@@ -113,6 +113,20 @@ TEST(ReportSections, FindingsPerMinuteOverTheWholeRun) {
   EXPECT_EQ(minutes[0].at("minute").as_string(), "2024-05-01T12:00:00.000Z");
   EXPECT_EQ(minutes[0].at("findings").to_number<uint64_t>(), 2u);
   EXPECT_EQ(minutes[1].at("by_kind").at("query_budget_exceeded").to_number<uint64_t>(), 1u);
+  EXPECT_EQ(doc.at("findings_bucket_minutes").to_number<uint64_t>(), 1u);
+}
+
+TEST(ReportSections, ALongRunGetsWiderBuckets) {
+  // Three hours: the text's 30 rows are 6 minutes each.
+  TempFile file(finding_line({.ts = "2024-05-01T12:00:00.000Z"}) + finding_line({.ts = "2024-05-01T12:05:59.000Z"}) +
+                    finding_line({.ts = "2024-05-01T14:59:00.000Z"}),
+                ".jsonl");
+  const auto r = run(run_report, {file.path()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Findings per 6 minutes over the run (UTC)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  2024-05-01 12:00       2"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  2024-05-01 14:54       1"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("  2024-05-01 15:00"), std::string::npos) << r.out;
 }
 
 TEST(ReportSections, AGroupQuotesTheFindingItsSeverityComesFrom) {
