@@ -48,9 +48,11 @@ void detect_query_budget(const RequestWindow& window, Detections& out) {
   }
   d.message = fmt::format(
       "One request ran {} statements (budget {}){}.", d.count, max_queries,
-      d.group ? fmt::format("; the most repeated, on {}, ran {} times",
-                            table_list(*d.group->shape), d.group->records.size())
-              : std::string());
+      !d.group ? std::string()
+      // "ran 1 times" said nothing: when nothing repeats, say so.
+      : d.group->records.size() == 1 ? std::string("; no statement in it ran twice")
+                                     : fmt::format("; the most repeated, on {}, ran {} times",
+                                                   table_list(*d.group->shape), d.group->records.size()));
   d.suggestion =
       "Fetch related data in fewer queries (JOINs, `= ANY($1)`, eager loading) and batch "
       "writes; the `top` list shows where the statements come from.";

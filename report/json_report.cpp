@@ -1,6 +1,7 @@
 #include <boost/json.hpp>
 
 #include "common/json_text.hpp"
+#include "findings/rfc3339.hpp"
 #include "report/renderers.hpp"
 
 namespace pgsleuth::report {
@@ -10,6 +11,20 @@ namespace json = boost::json;
 
 json::value route_value(const std::optional<std::string>& route) {
   return route ? json::value(*route) : json::value(nullptr);
+}
+
+json::object spread(const findings::Spread& s) { return {{"p50", s.p50}, {"p95", s.p95}, {"max", s.max}}; }
+
+// Every minute of the run with a finding (minutes without one are left out).
+json::array timeline(const Timeline& t) {
+  json::array out;
+  for (const TimelineBucket& b : t.buckets) {
+    if (b.total == 0) continue;
+    json::object by_kind;
+    for (const auto& [kind, n] : b.by_kind) by_kind[kind] = n;
+    out.emplace_back(json::object{{"minute", findings::rfc3339(b.start)}, {"findings", b.total}, {"by_kind", std::move(by_kind)}});
+  }
+  return out;
 }
 
 }  // namespace
@@ -47,6 +62,7 @@ void write_json_report(const ReportSummary& s, const std::string& source, std::o
     requests.emplace_back(json::object{{"request_id", r.request_id},
                                        {"request_source", r.request_source},
                                        {"route", route_value(r.route)},
+                                       {"application_name", r.application_name},
                                        {"statements", r.statements},
                                        {"db_time_ms", r.db_time_ms}});
   }
@@ -57,10 +73,16 @@ void write_json_report(const ReportSummary& s, const std::string& source, std::o
   for (const RouteStat& r : s.routes) {
     routes.emplace_back(json::object{{"route", r.route},
                                      {"requests", r.requests},
-                                     {"statements", r.statements},
-                                     {"max_statements", r.max_statements}});
+                                     {"statements", spread(r.statements)},
+                                     {"db_time_ms", spread(r.db_time_ms)},
+                                     {"periods", r.periods}});
   }
   root["routes"] = std::move(routes);
+  root["routes_from_summaries"] = s.routes_from_summaries;
+  const Timeline minutes = s.timeline.buckets(FindingsTimeline::kMaxMinutes);
+  root["findings_per_minute"] = timeline(minutes);
+  // 1 unless the run spans more minutes than the report keeps buckets.
+  root["findings_bucket_minutes"] = minutes.width.count();
   out << common::json_text(root) << '\n';
 }
 

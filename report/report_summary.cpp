@@ -4,16 +4,26 @@
 #include <tuple>
 
 namespace pgsleuth::report {
+namespace {
 
-void ReportBuilder::add_request(const findings::Window& window, uint64_t statements, double db_time_ms,
-                                std::map<std::string, RequestStat>& requests) {
+const std::string& application_name_of(const std::optional<findings::Connection>& connection) {
+  static const std::string none;
+  return connection ? connection->application_name : none;
+}
+
+}  // namespace
+
+void ReportBuilder::add_request(const findings::Window& window, const std::string& application_name,
+                                uint64_t statements, double db_time_ms, std::map<std::string, RequestStat>& requests) {
   auto it = requests.find(window.request_id);
   if (it == requests.end()) {
     if (requests.size() >= kMaxRequests) {
       ++untracked_;
       return;
     }
-    it = requests.emplace(window.request_id, RequestStat{window.request_id, window.request_source, window.route, 0, 0})
+    it = requests
+             .emplace(window.request_id,
+                      RequestStat{window.request_id, window.request_source, window.route, application_name, 0, 0})
              .first;
   }
   // A request seen twice (a summary repeated, or several budget lines) keeps
@@ -28,33 +38,27 @@ void ReportBuilder::add(const findings::Line& line) {
 
 void ReportBuilder::add(const findings::RequestSummary& summary) {
   ++request_summaries_;
-  add_request(summary.window, summary.count, summary.db_time_ms, summarized_);
+  timeline_.extend(summary.ts);
+  add_request(summary.window, application_name_of(summary.connection), summary.count, summary.db_time_ms,
+              summarized_);
 }
 
-// Every request has one request_summary line when those were written, and
-// they are exact; route_summary lines (always written) stand in otherwise.
 void ReportBuilder::add(const findings::RouteSummary& summary) {
-  const std::string name = summary.route.value_or(kNoRoute);
-  auto it = route_lines_.find(name);
-  if (it == route_lines_.end()) {
-    if (route_lines_.size() >= kMaxRoutes) {
-      ++untracked_;
-      return;
-    }
-    it = route_lines_.emplace(name, RouteStat{name, 0, 0, 0}).first;
-  }
-  RouteStat& r = it->second;
-  r.requests += summary.requests;
-  r.statements += static_cast<uint64_t>(summary.statements.p50 * static_cast<double>(summary.requests) + 0.5);
-  r.max_statements = std::max(r.max_statements, static_cast<uint64_t>(summary.statements.max));
+  timeline_.extend(summary.period_start);
+  timeline_.extend(summary.period_end);
+  route_lines_.add_period(route_label(summary.route, summary.application_name), summary.requests, summary.statements,
+                          summary.db_time_ms);
 }
 
 void ReportBuilder::add(const findings::Finding& finding) {
   const std::string kind(to_string(finding.kind()));
   ++findings_;
   ++by_kind_[kind];
+  timeline_.add_finding(finding.ts, kind);
+  const std::string& application_name = application_name_of(finding.connection);
   if (const auto* budget = std::get_if<findings::QueryBudgetDetails>(&finding.details)) {
-    add_request(finding.window.value_or(findings::Window{}), finding.count, budget->db_time_ms, over_budget_);
+    add_request(finding.window.value_or(findings::Window{}), application_name, finding.count, budget->db_time_ms,
+                over_budget_);
   }
 
   const auto key = std::make_pair(kind, finding.fingerprint.value_or(""));
@@ -67,18 +71,22 @@ void ReportBuilder::add(const findings::Finding& finding) {
     FindingGroup g;
     g.kind = kind;
     g.fingerprint = key.second;
+    it = groups_.emplace(key, std::move(g)).first;
+  }
+  FindingGroup& g = it->second;
+  // The group quotes the finding its severity label comes from.
+  if (g.findings == 0 || finding.severity > g.severity ||
+      (finding.severity == g.severity && finding.count > g.sample_count)) {
     g.severity = finding.severity;
+    g.sample_count = finding.count;
     g.normalized = finding.normalized.value_or("");
     g.sample_sql = finding.sample_sql.value_or("");
     g.message = finding.message;
     g.suggestion = finding.suggestion;
-    it = groups_.emplace(key, std::move(g)).first;
   }
-  FindingGroup& g = it->second;
   ++g.findings;
   g.executions += finding.count;
-  g.severity = std::max(g.severity, finding.severity);
-  const std::string route = finding.route().value_or(kNoRoute);
+  const std::string route = route_label(finding.route(), application_name);
   if (g.routes.size() < kMaxRoutesPerGroup && std::find(g.routes.begin(), g.routes.end(), route) == g.routes.end()) {
     g.routes.push_back(route);
   }
@@ -89,8 +97,8 @@ ReportSummary ReportBuilder::build() const {
   s.findings = findings_;
   s.request_summaries = request_summaries_;
   s.lines_skipped = lines_skipped_;
-  s.untracked = untracked_;
   s.findings_by_kind = by_kind_;
+  s.timeline = timeline_;
 
   for (const auto& [key, group] : groups_) s.groups.push_back(group);
   std::sort(s.groups.begin(), s.groups.end(), [](const FindingGroup& a, const FindingGroup& b) {
@@ -102,19 +110,20 @@ ReportSummary ReportBuilder::build() const {
 
   s.from_request_summaries = !summarized_.empty();
   const auto& requests = s.from_request_summaries ? summarized_ : over_budget_;
-  std::map<std::string, RouteStat> routes;
+  // route_summary lines cover every request; a file without them (written
+  // before they existed) still has its requests one by one.
+  RouteRollup routes = route_lines_;
   for (const auto& [id, request] : requests) {
     s.top_requests.push_back(request);
-    const std::string name = request.route.value_or(kNoRoute);
-    auto it = routes.find(name);
-    if (it == routes.end()) {
-      if (routes.size() >= kMaxRoutes) continue;
-      it = routes.emplace(name, RouteStat{name, 0, 0, 0}).first;
+    if (!routes.has_periods()) {
+      routes.add_request(route_label(request.route, request.application_name), request.statements,
+                         request.db_time_ms);
     }
-    ++it->second.requests;
-    it->second.statements += request.statements;
-    it->second.max_statements = std::max(it->second.max_statements, request.statements);
   }
+  s.routes_from_summaries = routes.has_periods();
+  s.routes = routes.routes();
+  s.untracked = untracked_ + routes.untracked() + timeline_.untracked();
+
   const auto most_statements = [](const RequestStat& a, const RequestStat& b) {
     if (a.statements != b.statements) return a.statements > b.statements;
     return a.request_id < b.request_id;
@@ -123,13 +132,6 @@ ReportSummary ReportBuilder::build() const {
   std::partial_sort(s.top_requests.begin(), s.top_requests.begin() + static_cast<std::ptrdiff_t>(top),
                     s.top_requests.end(), most_statements);
   s.top_requests.resize(top);
-
-  if (!s.from_request_summaries && !route_lines_.empty()) routes = route_lines_;
-  for (const auto& [name, route] : routes) s.routes.push_back(route);
-  std::sort(s.routes.begin(), s.routes.end(), [](const RouteStat& a, const RouteStat& b) {
-    if (a.statements != b.statements) return a.statements > b.statements;
-    return a.route < b.route;
-  });
   return s;
 }
 

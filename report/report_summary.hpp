@@ -1,8 +1,9 @@
 #pragma once
 // What a report shows, built from a findings file: findings grouped by
 // (kind, fingerprint) worst first, the requests with the most statements,
-// statements per route. Bounded: beyond the caps below, new groups, requests
-// and routes are counted in `untracked` but not listed.
+// statements and db time per request by route, findings per minute. Bounded:
+// beyond the caps below, new groups, requests, routes and minutes are counted
+// in `untracked` but not listed.
 
 #include <cstddef>
 #include <cstdint>
@@ -13,41 +14,45 @@
 #include <vector>
 
 #include "findings/parse_line.hpp"
+#include "report/findings_timeline.hpp"
+#include "report/route_rollup.hpp"
 
 namespace pgsleuth::report {
 
 struct FindingGroup {
   std::string kind;
   std::string fingerprint;
-  findings::Severity severity = findings::Severity::Low;  // the worst seen
+  // The worst seen; the sample, message and suggestion are that finding's
+  // own (of several as bad, the one with the largest count), so the numbers
+  // quoted are those of the finding the label is about.
+  findings::Severity severity = findings::Severity::Low;
+  uint64_t sample_count = 0;
   std::string normalized;
   std::string sample_sql;
   std::string message;
   std::string suggestion;
   uint64_t findings = 0;    // lines in the group
   uint64_t executions = 0;  // sum of their counts
-  std::vector<std::string> routes;  // distinct, at most kMaxRoutesPerGroup
+  std::vector<std::string> routes;  // distinct route_label()s, at most kMaxRoutesPerGroup
 };
 
 struct RequestStat {
   std::string request_id;
   std::string request_source;
   std::optional<std::string> route;
+  std::string application_name;
   uint64_t statements = 0;
   double db_time_ms = 0;
-};
-
-struct RouteStat {
-  std::string route;        // "(no route)" for windows without one
-  uint64_t requests = 0;
-  uint64_t statements = 0;  // from route_summary lines: their medians times their requests
-  uint64_t max_statements = 0;
 };
 
 struct ReportSummary {
   std::vector<FindingGroup> groups;       // worst first
   std::vector<RequestStat> top_requests;  // most statements first
-  std::vector<RouteStat> routes;          // most statements first
+  std::vector<RouteStat> routes;          // most statements per request first
+  // True when routes come from route_summary lines (always written since
+  // they exist); false when from the requests the file names.
+  bool routes_from_summaries = false;
+  FindingsTimeline timeline;              // findings per minute by kind
   std::map<std::string, uint64_t> findings_by_kind;
   uint64_t findings = 0;
   uint64_t request_summaries = 0;
@@ -74,21 +79,19 @@ class ReportBuilder {
   ReportSummary build() const;
 
  private:
-  void add_request(const findings::Window& window, uint64_t statements, double db_time_ms,
-                   std::map<std::string, RequestStat>& requests);
+  void add_request(const findings::Window& window, const std::string& application_name, uint64_t statements,
+                   double db_time_ms, std::map<std::string, RequestStat>& requests);
 
   std::map<std::pair<std::string, std::string>, FindingGroup> groups_;
   std::map<std::string, RequestStat> summarized_;   // from request_summary lines
   std::map<std::string, RequestStat> over_budget_;  // from query_budget_exceeded
-  std::map<std::string, RouteStat> route_lines_;    // from route_summary lines
+  RouteRollup route_lines_{kMaxRoutes};             // from route_summary lines
+  FindingsTimeline timeline_;
   std::map<std::string, uint64_t> by_kind_;
   uint64_t findings_ = 0;
   uint64_t request_summaries_ = 0;
   uint64_t lines_skipped_ = 0;
   uint64_t untracked_ = 0;
 };
-
-// The route name reports show for a window without one.
-inline constexpr const char* kNoRoute = "(no route)";
 
 }  // namespace pgsleuth::report

@@ -12,6 +12,8 @@ PKGS=(
   curl procps chromium python3-yaml
   clang libclang-rt-14-dev ccache
   libssl-dev openssl
+  # promtool checks the README's alert rules; a real Prometheus scrapes pgsleuth in tests/alerts
+  prometheus
 )
 
 missing=()

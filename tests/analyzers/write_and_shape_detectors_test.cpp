@@ -155,6 +155,20 @@ TEST(QueryBudget, QuotesAStatementThatCanChangeNotSessionControl) {
             set->fingerprint_hex);
 }
 
+TEST(QueryBudget, WhenNothingRepeatsTheMessageSaysSo) {
+  config::AnalysisSettings s;
+  s.query_budget.max_queries = 10;
+  Harness h(s);
+  for (int i = 0; i < 10; ++i) {
+    const auto shape = make_shape({StatementKind::Select, "SELECT a FROM t" + std::to_string(i), {"t"}});
+    h.run(Stmt(shape, h.conn).literals({}));
+  }
+  h.settle();
+  const auto found = h.of_kind("query_budget_exceeded");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].at("message").as_string(), "One request ran 10 statements (budget 10); no statement in it ran twice.");
+}
+
 TEST(QueryBudget, UnderBudgetIsNot) {
   config::AnalysisSettings s;
   s.query_budget.max_queries = 10;

@@ -9,7 +9,7 @@ namespace pgsleuth::testing {
 namespace json = boost::json;
 
 std::string finding_line(const FindingSpec& spec) {
-  json::object o{{"ts", "2024-05-01T12:00:00.000Z"},
+  json::object o{{"ts", spec.ts},
                  {"kind", spec.kind},
                  {"severity", spec.severity},
                  {"fingerprint", spec.fingerprint},
@@ -23,11 +23,13 @@ std::string finding_line(const FindingSpec& spec) {
                  {"connection_id", 3},
                  {"database", "app"},
                  {"user", "app"},
-                 {"application_name", "psql"},
+                 {"application_name", spec.application_name},
                  {"client_addr", "127.0.0.1"},
                  {"tables", json::array{"users"}},
-                 {"message", "The same SELECT ran " + std::to_string(spec.count) + " times in one request."},
-                 {"suggestion", "Load the rows in one query with IN (...) or a JOIN."}};
+                 {"message", spec.message.empty()
+                                 ? "The same SELECT ran " + std::to_string(spec.count) + " times in one request."
+                                 : spec.message},
+                 {"suggestion", spec.suggestion}};
   if (spec.kind == "n_plus_one") o["distinct_params"] = spec.count;
   return json::serialize(o) + "\n";
 }
@@ -43,6 +45,20 @@ std::string summary_line(const std::string& request_id, std::optional<std::strin
                  {"db_time_ms", db_time_ms},
                  {"rows", 10},
                  {"distinct_fingerprints", 2}};
+  return json::serialize(o) + "\n";
+}
+
+std::string route_summary_line(const RouteSummarySpec& spec) {
+  json::object o{{"ts", spec.period_end},
+                 {"kind", "route_summary"},
+                 {"route", spec.route ? json::value(*spec.route) : json::value(nullptr)},
+                 {"application_name", spec.application_name},
+                 {"requests", spec.requests},
+                 {"statements", {{"p50", spec.statements_p50}, {"p95", spec.statements_p95}, {"max", spec.statements_max}}},
+                 {"db_time_ms", {{"p50", spec.db_p50}, {"p95", spec.db_p95}, {"max", spec.db_max}}},
+                 {"findings", json::object{}},
+                 {"period_start", spec.period_start},
+                 {"period_end", spec.period_end}};
   return json::serialize(o) + "\n";
 }
 

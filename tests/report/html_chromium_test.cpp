@@ -1,6 +1,7 @@
-// Loads the HTML report in headless Chromium (Debian's chromium package):
-// the page must render to a screenshot and its DOM must hold the report's
-// text, with hostile strings shown as text rather than run.
+// Loads the HTML report in headless Chromium (Debian's chromium package) at
+// 1280 px wide: the page must render to a screenshot and its DOM must hold
+// the report's text and its charts' SVG elements, with hostile strings shown
+// as text rather than run.
 
 #include <gtest/gtest.h>
 
@@ -19,6 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::finding_line;
+using testing::route_summary_line;
 using testing::run;
 using testing::summary_line;
 using testing::TempFile;
@@ -54,7 +56,7 @@ std::string chromium_command(const std::string& chromium, const fs::path& profil
   return "timeout 180 " + chromium +
          " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking"
          " --disable-component-update --disable-sync --disable-dev-shm-usage --user-data-dir=" +
-         profile.string() + " " + action + " --window-size=1200,900 file://" + page.string();
+         profile.string() + " " + action + " --window-size=1280,2000 file://" + page.string();
 }
 
 std::string read_command_output(const std::string& command) {
@@ -73,9 +75,21 @@ TEST(HtmlReportInChromium, RendersAndShowsTheReport) {
   if (chromium.empty()) {
     GTEST_SKIP() << "chromium is not installed (apt-get install -y chromium); the CI installs it";
   }
-  TempFile findings(finding_line({.normalized = "SELECT '<img src=x onerror=alert(1)>' FROM users WHERE id = $1"}) +
+  // The defaults' lines (route_summary, no request_summary) over three
+  // minutes, and one request_summary for the requests chart.
+  TempFile findings(finding_line({.normalized = "SELECT '<img src=x onerror=alert(1)>' FROM users WHERE id = $1",
+                                  .ts = "2024-05-01T12:00:05.000Z"}) +
                         finding_line({.kind = "slow_query", .severity = "medium", .fingerprint = "51075107510751a0",
-                                      .normalized = "SELECT pg_sleep($1)", .count = 1, .route = "reports#slow"}) +
+                                      .normalized = "SELECT pg_sleep($1)", .count = 1, .route = "reports#slow",
+                                      .ts = "2024-05-01T12:02:30.000Z"}) +
+                        route_summary_line({.route = "users#index", .requests = 40, .statements_p50 = 31,
+                                            .statements_p95 = 40, .statements_max = 44,
+                                            .period_start = "2024-05-01T12:00:00.000Z",
+                                            .period_end = "2024-05-01T12:01:00.000Z"}) +
+                        route_summary_line({.route = "reports#slow", .requests = 3, .statements_p50 = 2,
+                                            .statements_p95 = 2, .statements_max = 2, .db_p50 = 200, .db_p95 = 210,
+                                            .db_max = 230, .period_start = "2024-05-01T12:02:00.000Z",
+                                            .period_end = "2024-05-01T12:03:00.000Z"}) +
                         summary_line("req-1", "users#index", 40) + summary_line("req-2", "reports#slow", 2),
                     ".jsonl");
   ScratchDir dir;
@@ -99,16 +113,35 @@ TEST(HtmlReportInChromium, RendersAndShowsTheReport) {
   ASSERT_FALSE(dom.empty()) << "chromium --dump-dom printed nothing";
   for (const char* text : {"pgsleuth report", "Findings by kind and fingerprint, worst first", "n_plus_one",
                            "slow_query", "Requests with the most statements", "Statements per request",
-                           "Statements per route", "users#index", "reports#slow", "Load the rows in one query"}) {
+                           "Statements and db time per request, by route", "Findings per minute by kind",
+                           "users#index", "reports#slow", "Load the rows in one query"}) {
     EXPECT_NE(dom.find(text), std::string::npos) << text;
   }
   // The hostile SQL is text in the DOM, never an element.
   EXPECT_NE(dom.find("&lt;img src=x onerror=alert(1)&gt;"), std::string::npos);
   EXPECT_EQ(dom.find("<img"), std::string::npos);
-  // Both charts are inline SVG with one bar per request / route.
-  size_t bars = 0;
-  for (size_t at = dom.find("class=\"bar\""); at != std::string::npos; at = dom.find("class=\"bar\"", at + 1)) ++bars;
-  EXPECT_EQ(bars, 4u);
+  // The charts are inline SVG elements in the rendered DOM.
+  for (const char* chart : {"chart-timeline", "chart-route-statements", "chart-route-db-time", "chart-requests"}) {
+    EXPECT_NE(dom.find(std::string("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"") + chart + "\""),
+              std::string::npos)
+        << chart;
+  }
+  const auto count = [&](const std::string& what) {
+    size_t n = 0;
+    for (size_t at = dom.find(what); at != std::string::npos; at = dom.find(what, at + 1)) ++n;
+    return n;
+  };
+  // Two routes in two route charts, each with a p50 and a p95 bar and a max
+  // tick, plus each chart's key.
+  EXPECT_EQ(count("<g class=\"route\">"), 4u);
+  EXPECT_EQ(count("class=\"p50\""), 2u * 3u);
+  EXPECT_EQ(count("class=\"p95\""), 2u * 3u);
+  // Requests chart: one bar per request. Timeline: one mark per (minute,
+  // kind) with findings, and a legend entry per kind.
+  EXPECT_EQ(count("class=\"bar\""), 2u);
+  EXPECT_EQ(count("class=\"tl\""), 2u);
+  EXPECT_EQ(count("class=\"swatch\""), 2u);
+  EXPECT_EQ(dom.find("class=\"empty\""), std::string::npos);
 }
 
 }  // namespace

@@ -49,8 +49,12 @@ TEST(Report, TextGroupsWorstFirstWithSqlAndFix) {
   EXPECT_LT(req3, req1);
   EXPECT_LT(req1, req2);
   EXPECT_NE(t.find("22.5"), std::string::npos);
-  // Routes: users#index has 2 requests, 42 statements, average 21, max 30.
-  EXPECT_NE(t.find("users#index                            2          42      21.0        30"), std::string::npos) << t;
+  // Routes from the request_summary lines: users#index had requests of 12
+  // and 30 statements (1.5 and 22.5 ms): p50 12, p95 30, max 30.
+  EXPECT_NE(t.find("From request_summary lines: exact."), std::string::npos) << t;
+  EXPECT_NE(t.find("users#index                            2        12       30       30       1.5     22.5     22.5"),
+            std::string::npos)
+      << t;
 }
 
 TEST(Report, BadLinesAreNamedAndSkipped) {
@@ -62,7 +66,7 @@ TEST(Report, BadLinesAreNamedAndSkipped) {
   EXPECT_NE(r.err.find(file.path() + ":2: skipped: not JSON"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find(file.path() + ":4: skipped: unknown kind 'bogus'"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find(file.path() + ":5: skipped: field 'count' is missing"), std::string::npos) << r.err;
-  EXPECT_NE(r.out.find("1 findings: n_plus_one 1, 1 request summaries, 3 bad lines skipped"), std::string::npos)
+  EXPECT_NE(r.out.find("1 finding: n_plus_one 1, 1 request summary, 3 bad lines skipped"), std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("(no route)"), std::string::npos);
 }
@@ -103,7 +107,10 @@ TEST(Report, JsonForMachines) {
   const auto& routes = doc.at("routes").as_array();
   ASSERT_EQ(routes.size(), 2u);
   EXPECT_EQ(routes[0].at("route").as_string(), "users#index");
-  EXPECT_EQ(routes[0].at("statements").to_number<uint64_t>(), 42u);
+  EXPECT_EQ(routes[0].at("requests").to_number<uint64_t>(), 2u);
+  EXPECT_EQ(routes[0].at("statements").at("p50").to_number<double>(), 12);
+  EXPECT_EQ(routes[0].at("statements").at("p95").to_number<double>(), 30);
+  EXPECT_EQ(routes[0].at("db_time_ms").at("max").to_number<double>(), 22.5);
 }
 
 TEST(Report, WithoutSummariesBudgetFindingsStandIn) {
@@ -134,7 +141,7 @@ TEST(Report, HtmlIsSelfContainedAndEscaped) {
     EXPECT_EQ(page.find(fetch), std::string::npos) << fetch;
   }
   EXPECT_NE(page.find("<svg"), std::string::npos);
-  EXPECT_NE(page.find("Statements per route"), std::string::npos);
+  EXPECT_NE(page.find("Statements per request"), std::string::npos);
 }
 
 }  // namespace
