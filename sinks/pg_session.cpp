@@ -15,6 +15,22 @@ namespace {
 // Polls in slices this long so an abort is seen soon.
 constexpr std::chrono::milliseconds kSlice{100};
 
+// libpq's messages span lines ("...failed: Connection refused\n\tIs the
+// server running..."): one log line, words separated by single spaces.
+std::string tidy(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (!space) {
+      out.push_back(c);
+    } else if (!out.empty() && out.back() != ' ') {
+      out.push_back(' ');
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 // libpq prints NOTICEs ("relation ... already exists, skipping") to stderr
 // by default; pgsleuth's stderr is its log.
 void ignore_notice(void*, const char*) {}
@@ -41,7 +57,7 @@ PgSession::PgSession(const std::string& url, Deadline deadline, const std::atomi
 void PgSession::fail(const std::string& what) const {
   std::string message = conn_ ? PQerrorMessage(conn_.get()) : "";
   throw StoreError(common::one_line(without_password(
-      fmt::format("{}: {}", what, message.empty() ? "no detail from libpq" : message), url_)));
+      fmt::format("{}: {}", what, message.empty() ? "no detail from libpq" : tidy(message)), url_)));
 }
 
 bool PgSession::wait_socket(bool for_write, Deadline deadline) const {
@@ -89,7 +105,7 @@ PgResult PgSession::exec(const std::string& sql, const std::vector<std::string>&
     last = std::move(r);
   }
   if (!first_error.empty()) {
-    throw StoreError(common::one_line(without_password(first_error, url_)));
+    throw StoreError(common::one_line(without_password(tidy(first_error), url_)));
   }
   if (!last) fail("no result");
   return last;

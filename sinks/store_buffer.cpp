@@ -29,7 +29,13 @@ std::vector<StoreLine> StoreBuffer::take(size_t max, std::chrono::milliseconds w
     out.push_back(std::move(lines_.front()));
     lines_.pop_front();
   }
+  taken_ += n;
   return out;
+}
+
+void StoreBuffer::done(size_t n) {
+  std::lock_guard lock(mutex_);
+  taken_ -= std::min(n, taken_);
 }
 
 void StoreBuffer::wake() {
@@ -43,6 +49,11 @@ void StoreBuffer::wake() {
 size_t StoreBuffer::size() const {
   std::lock_guard lock(mutex_);
   return lines_.size();
+}
+
+size_t StoreBuffer::waiting() const {
+  std::lock_guard lock(mutex_);
+  return lines_.size() + taken_;
 }
 
 uint64_t StoreBuffer::pushed() const {

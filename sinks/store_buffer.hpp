@@ -26,12 +26,16 @@ class StoreBuffer {
 
   // Holds the lock only to append (and drop the oldest when full).
   void push(std::string json);
-  // Up to `max` lines, oldest first, removed from the buffer. Waits up to
-  // `wait` for the first one, or until wake().
+  // Up to `max` lines, oldest first, out of the buffer (no longer its to
+  // drop) but still waiting until done(). Waits up to `wait` for the first
+  // one, or until wake().
   std::vector<StoreLine> take(size_t max, std::chrono::milliseconds wait);
+  // `n` taken lines are written (or given up).
+  void done(size_t n);
   void wake();
 
-  size_t size() const;
+  size_t size() const;     // in the buffer
+  size_t waiting() const;  // in the buffer and taken, not done
   size_t capacity() const { return capacity_; }
   uint64_t pushed() const;
   uint64_t dropped() const;
@@ -43,6 +47,7 @@ class StoreBuffer {
   std::deque<StoreLine> lines_;
   uint64_t next_seq_ = 1;
   uint64_t dropped_ = 0;
+  size_t taken_ = 0;
   bool woken_ = false;
 };
 

@@ -91,7 +91,7 @@ uint64_t StoreWriter::stop(std::chrono::milliseconds budget) {
 }
 
 StoreStats StoreWriter::stats() const {
-  return {written_.load(), buffer_.dropped(), buffer_.size() + in_flight_.load()};
+  return {written_.load(), buffer_.dropped(), buffer_.waiting()};
 }
 
 void StoreWriter::run() {
@@ -100,13 +100,12 @@ void StoreWriter::run() {
     if (batch.empty()) {
       if (stopping_ && buffer_.size() == 0) break;
       batch = buffer_.take(options_.batch_lines, kIdleWait);
-      in_flight_ = batch.size();
       if (batch.empty()) continue;
     }
     if (write(batch)) {
       written_ += batch.size();
+      buffer_.done(batch.size());
       batch.clear();
-      in_flight_ = 0;
     } else {
       back_off();
     }
@@ -114,7 +113,7 @@ void StoreWriter::run() {
   }
   session_.reset();
   std::lock_guard lock(mutex_);
-  unwritten_ = batch.size() + buffer_.size();
+  unwritten_ = buffer_.waiting();
   finished_ = true;
   changed_.notify_all();
 }
@@ -133,7 +132,7 @@ bool StoreWriter::write(const std::vector<StoreLine>& batch) {
   }
   if (down_) {
     spdlog::info("findings store {} is reachable again: writing the {} lines that waited ({} dropped)", redacted_,
-                 buffer_.size() + batch.size(), buffer_.dropped() - drops_logged_at_);
+                 buffer_.waiting(), buffer_.dropped() - drops_logged_at_);
     down_ = false;
     drops_logged_ = false;
   }

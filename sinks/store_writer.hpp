@@ -73,7 +73,6 @@ class StoreWriter : public findings::FindingSink {
   std::unique_ptr<PgSession> session_;  // the writer thread's
 
   std::atomic<uint64_t> written_{0};
-  std::atomic<uint64_t> in_flight_{0};
   std::atomic<bool> stopping_{false};
   std::atomic<bool> abort_{false};
   std::mutex mutex_;                    // for the two waits below

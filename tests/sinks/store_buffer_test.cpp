@@ -54,8 +54,11 @@ TEST(StoreBuffer, LinesTakenForWritingAreNoLongerTheBuffersToDrop) {
   const auto batch = buffer.take(2, milliseconds(0));
   for (const char* s : {"c", "d", "e"}) buffer.push(s);
   EXPECT_EQ(texts(batch), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(buffer.waiting(), 4u);  // the batch still waits until done
   EXPECT_EQ(texts(buffer.take(10, milliseconds(0))), (std::vector<std::string>{"d", "e"}));
   EXPECT_EQ(buffer.dropped(), 1u);
+  buffer.done(batch.size());
+  EXPECT_EQ(buffer.waiting(), 2u);
 }
 
 TEST(StoreBuffer, TakeReturnsEmptyAfterItsWaitAndAtOnceOnWake) {
