@@ -23,18 +23,21 @@ std::unique_ptr<findings::FindingSink> open_one(const std::string& destination, 
 
 }  // namespace
 
+std::string findings_output_error(const config::Config& cfg) {
+  for (const auto& [key, destination] : {std::pair{"output.findings", cfg.output.findings},
+                                         std::pair{"output.findings_copy", cfg.output.findings_copy}}) {
+    if (!sinks::is_store_url(destination)) continue;
+    if (const std::string why = sinks::store_url_error(destination); !why.empty()) {
+      return fmt::format("{} '{}': not a PostgreSQL URL libpq accepts: {}", key, sinks::redacted_url(destination), why);
+    }
+  }
+  return "";
+}
+
 FindingsOutput open_findings_output(const config::Config& cfg) {
   FindingsOutput out;
   // Checked before anything opens, so a bad URL starts no writer thread.
-  for (const auto& [key, destination] : {std::pair{"output.findings", cfg.output.findings},
-                                         std::pair{"output.findings_copy", cfg.output.findings_copy}}) {
-    if (sinks::is_store_url(destination)) {
-      if (const std::string why = sinks::store_url_error(destination); !why.empty()) {
-        throw OutputConfigError(fmt::format("{} '{}': not a PostgreSQL URL libpq accepts: {}", key,
-                                            sinks::redacted_url(destination), why));
-      }
-    }
-  }
+  if (const std::string error = findings_output_error(cfg); !error.empty()) throw OutputConfigError(error);
   auto main = open_one(cfg.output.findings, cfg, out);
   if (cfg.output.findings_copy.empty()) {
     out.sink = std::move(main);

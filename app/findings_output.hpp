@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "config/config.hpp"
@@ -26,5 +27,9 @@ struct FindingsOutput {
 // Throws OutputConfigError, or std::runtime_error when a file cannot be
 // opened (exit 1). Every message is one line without a password.
 FindingsOutput open_findings_output(const config::Config& cfg);
+
+// What open_findings_output would refuse as OutputConfigError, without
+// opening anything (--check-config); "" when nothing.
+std::string findings_output_error(const config::Config& cfg);
 
 }  // namespace pgsleuth::app

@@ -430,6 +430,16 @@ TEST(StoreUrl, OneLibpqCannotParseStopsTheStartWithExit2AndNoPassword) {
   EXPECT_NE(r.err.find("output.findings 'postgresql://app:***@127.0.0.1:1/db?no_such_option=1'"), std::string::npos)
       << r.err;
   EXPECT_EQ(r.err.find("hunter2"), std::string::npos) << r.err;
+
+  // --check-config says the same of the config file's key.
+  TempDir dir("pgsleuth-store-url-");
+  write_file(dir.path() / "bad.toml",
+             "[output]\nfindings_copy = \"postgresql://app:hunter2@127.0.0.1:1/db?no_such_option=1\"\n");
+  const auto checked = run_command({pgsleuth_binary(), "--check-config", (dir.path() / "bad.toml").string()},
+                                   clean_pg_env(), std::chrono::seconds(20));
+  EXPECT_EQ(checked.exit_code, 2) << checked.out << checked.err;
+  EXPECT_NE(checked.err.find("output.findings_copy 'postgresql://app:***@"), std::string::npos) << checked.err;
+  EXPECT_EQ(checked.err.find("hunter2"), std::string::npos) << checked.err;
 }
 
 }  // namespace
