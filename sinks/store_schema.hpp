@@ -13,9 +13,9 @@ namespace pgsleuth::sinks {
 inline constexpr const char* kStoreTable = "pgsleuth_findings";
 
 // Run once per connection: asks for durable commits (synchronous_commit =
-// on), and creates the table and its indexes when missing, under an
-// advisory lock so instances starting together do not race on CREATE.
-// Several statements.
+// on), and creates the table, its columns and indexes when one is missing,
+// under an advisory lock so instances starting together do not race on
+// CREATE. Two statements.
 const std::string& store_schema_sql();
 
 // $1: a JSON array of [seq, line] pairs, oldest first; $2: the run_id.

@@ -196,5 +196,25 @@ TEST_F(StoreWriterTest, AnUnreachableStoreHoldsLinesAndStopEndsWithinItsBudget) 
   EXPECT_EQ(writer.stop(200ms), s.waiting);
 }
 
+TEST_F(StoreWriterTest, ARoleThatMayOnlyInsertWritesIntoATableADbaMade) {
+  {
+    StoreWriter::Options options;
+    options.url = url_for(store_->port());  // the owner creates the table
+    StoreWriter owner(options);
+    owner.emit(finding(1));
+    ASSERT_TRUE(test::eventually([] { return rows() == 1; }));
+  }
+  store_->query_value(
+      "DROP ROLE IF EXISTS inserter; CREATE ROLE inserter LOGIN; "
+      "GRANT SELECT, INSERT ON pgsleuth_findings TO inserter; "
+      "GRANT USAGE ON SEQUENCE pgsleuth_findings_id_seq TO inserter; SELECT 1");
+  StoreWriter::Options options;
+  options.url = "postgresql://inserter@127.0.0.1:" + std::to_string(store_->port()) + "/postgres";
+  StoreWriter writer(options);
+  writer.emit(finding(2));
+  ASSERT_TRUE(test::eventually([] { return rows() == 2; }));
+  EXPECT_EQ(writer.stop(5s), 0u);
+}
+
 }  // namespace
 }  // namespace pgsleuth::sinks
