@@ -48,7 +48,9 @@ PgSession::PgSession(const std::string& url, Deadline deadline, const std::atomi
   PostgresPollingStatusType state = PGRES_POLLING_WRITING;
   while (state != PGRES_POLLING_OK) {
     if (state == PGRES_POLLING_FAILED) fail("cannot connect");
-    if (!wait_socket(state == PGRES_POLLING_WRITING, deadline)) fail("cannot connect: timed out");
+    if (!wait_socket(state == PGRES_POLLING_WRITING, deadline)) {
+      throw StoreError("cannot connect: no answer within the connect timeout (or shutting down)");
+    }
     state = PQconnectPoll(conn_.get());
   }
   if (PQsetnonblocking(conn_.get(), 1) != 0) fail("cannot make the connection non-blocking");
@@ -92,7 +94,9 @@ PgResult PgSession::exec(const std::string& sql, const std::vector<std::string>&
   std::string first_error;
   while (true) {
     while (PQisBusy(conn_.get())) {
-      if (!wait_socket(false, deadline)) fail("no answer in time");
+      if (!wait_socket(false, deadline)) {
+        throw StoreError("no answer within the statement timeout, the store is slow or hung (or shutting down)");
+      }
       if (PQconsumeInput(conn_.get()) != 1) fail("the connection broke");
     }
     PgResult r(PQgetResult(conn_.get()));

@@ -144,7 +144,7 @@ void StoreWriter::note_failure(const std::string& why) {
   if (down_ || abort_) return;
   down_ = true;
   drops_logged_at_ = buffer_.dropped();
-  spdlog::warn("findings store {} unreachable ({}): holding up to {} lines, retrying with backoff", redacted_, why,
+  spdlog::warn("findings store {} unreachable or failing ({}): holding up to {} lines, retrying with backoff", redacted_, why,
                buffer_.capacity());
 }
 

@@ -287,7 +287,7 @@ TEST_F(FleetStore, EachOutageIsLoggedOnceAndItsEnd) {
   EXPECT_TRUE(outage_logged_);
   EXPECT_TRUE(back_logged_);
   for (const std::string& log : logs_) {
-    EXPECT_EQ(occurrences(log, "unreachable ("), 1u) << log;
+    EXPECT_EQ(occurrences(log, "unreachable or failing ("), 1u) << log;
     EXPECT_EQ(occurrences(log, "reachable again"), 1u) << log;
   }
 }

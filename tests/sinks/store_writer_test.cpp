@@ -196,6 +196,67 @@ TEST_F(StoreWriterTest, AnUnreachableStoreHoldsLinesAndStopEndsWithinItsBudget) 
   EXPECT_EQ(writer.stop(200ms), s.waiting);
 }
 
+// A store that accepts TCP and never answers (a black hole, a hung
+// server): the writer's wait is bounded by stop(), not by libpq. The
+// connect timeout is an hour, so a stop() that waited for it would hang the
+// test until ctest's timeout.
+TEST_F(StoreWriterTest, AStoreThatNeverAnswersDelaysNeitherEmitNorStop) {
+  const int silent = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(silent, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(::listen(silent, 8), 0);  // the kernel completes handshakes; nobody reads
+  socklen_t len = sizeof a;
+  ::getsockname(silent, reinterpret_cast<sockaddr*>(&a), &len);
+
+  StoreWriter::Options options;
+  options.url = url_for(ntohs(a.sin_port));
+  options.buffer_lines = 4;
+  options.connect_timeout = std::chrono::hours(1);
+  StoreWriter writer(options);
+  for (uint64_t n = 1; n <= 20; ++n) writer.emit(finding(n));
+  const StoreStats s = writer.stats();
+  EXPECT_EQ(s.written, 0u);
+  EXPECT_EQ(s.dropped + s.waiting, 20u);
+  EXPECT_EQ(writer.stop(100ms), s.waiting);
+  ::close(silent);
+}
+
+// A slow store: a lock holds the INSERT past the writer's statement
+// timeout, so the writer gives up on that connection and retries on a new
+// one while the first backend still waits and then commits the same batch
+// too. Once the lock goes, each line is there once, in order.
+TEST_F(StoreWriterTest, AStatementOutlivingItsTimeoutIsRetriedAndWrittenOnce) {
+  StoreWriter::Options options;
+  options.url = url_for(store_->port());
+  options.statement_timeout = 300ms;
+  StoreWriter writer(options);
+  writer.emit(finding(1));
+  ASSERT_TRUE(test::eventually([] { return rows() == 1; }));
+
+  std::thread holder([&] {
+    // Two seconds: several of the writer's timeouts and retries.
+    store_->psql("BEGIN; LOCK TABLE pgsleuth_findings IN EXCLUSIVE MODE; SELECT pg_sleep(2); COMMIT;");
+  });
+  ASSERT_TRUE(test::eventually([] {
+    return store_->query_value("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                               "WHERE c.relname = 'pgsleuth_findings' AND l.mode = 'ExclusiveLock' AND l.granted") == "1";
+  }));
+  for (uint64_t n = 2; n <= 4; ++n) writer.emit(finding(n));
+  holder.join();
+  ASSERT_TRUE(test::eventually([&] { return writer.stats().written == 4; }));
+  // The abandoned backends' INSERTs ran to their end too: wait for them.
+  ASSERT_TRUE(test::eventually([] {
+    return store_->query_value("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pgsleuth-store' "
+                               "AND state = 'active'") == "0";
+  }));
+  EXPECT_EQ(store_->query_value("SELECT string_agg((finding->>'count') || '/' || seq, ',' ORDER BY id) "
+                                "FROM pgsleuth_findings"),
+            "1/1,2/2,3/3,4/4");
+  EXPECT_EQ(writer.stop(5s), 0u);
+}
+
 TEST_F(StoreWriterTest, ARoleThatMayOnlyInsertWritesIntoATableADbaMade) {
   {
     StoreWriter::Options options;
