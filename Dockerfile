@@ -35,7 +35,7 @@ CMD ["python3", "/app/shop_app.py"]
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libpg-query1504.0 libfmt9 libspdlog1.10 libtomlplusplus3 libssl3 \
+      libpg-query1504.0 libfmt9 libspdlog1.10 libtomlplusplus3 libssl3 libpq5 libxxhash0 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --no-create-home --shell /usr/sbin/nologin pgsleuth
 COPY --from=build /src/build-release/pgsleuth /usr/local/bin/pgsleuth

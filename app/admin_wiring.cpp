@@ -38,6 +38,12 @@ admin::MetricsSnapshot snapshot(const AdminState& state, proxy::ProxyServer& pro
   app[AppMetric::WindowsOpen] = a.analyzer.windows_open;
   app[AppMetric::ConfigReloads] = state.reloads.load();
   app[AppMetric::ConfigReloadFailures] = state.reload_failures.load();
+  for (const sinks::StoreWriter* store : state.stores) {
+    const sinks::StoreStats s = store->stats();
+    app[AppMetric::StoreWritten] += s.written;
+    app[AppMetric::StoreDropped] += s.dropped;
+    app[AppMetric::StoreWaiting] += s.waiting;
+  }
 
   admin::MetricsSnapshot m;
   m.add(proxy::kProxyMetrics, proxy.counters());

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/json/array.hpp>
 
@@ -13,6 +14,7 @@
 #include "app/finding_router.hpp"
 #include "config/config.hpp"
 #include "proxy/proxy_server.hpp"
+#include "sinks/store_writer.hpp"
 
 namespace pgsleuth::admin {
 class AdminServer;
@@ -35,6 +37,8 @@ class AdminState : public findings::FindingSink {
   // SIGHUP outcomes, for /metrics.
   std::atomic<uint64_t> reloads{0};
   std::atomic<uint64_t> reload_failures{0};
+  // The fleet stores the stream writes to (set before the endpoint starts).
+  std::vector<const sinks::StoreWriter*> stores;
 
  private:
   admin::RecentRing findings_;

@@ -13,6 +13,9 @@ enum class AppMetric {
   WindowsOpen,
   ConfigReloads,
   ConfigReloadFailures,
+  StoreWritten,
+  StoreDropped,
+  StoreWaiting,
   Count
 };
 
@@ -29,6 +32,13 @@ inline constexpr MetricTable<AppMetric> kAppMetrics{{
      {"pgsleuth_config_reloads_total", MetricType::Counter, "Config reloads applied (SIGHUP)."}},
     {AppMetric::ConfigReloadFailures,
      {"pgsleuth_config_reload_failures_total", MetricType::Counter, "Config reloads refused because the file was bad."}},
+    {AppMetric::StoreWritten,
+     {"pgsleuth_store_written_total", MetricType::Counter, "Lines the fleet store (a postgresql:// findings URL) confirmed."}},
+    {AppMetric::StoreDropped,
+     {"pgsleuth_store_dropped_total", MetricType::Counter,
+      "Lines for the fleet store dropped, the oldest first, because output.store_buffer_findings were waiting."}},
+    {AppMetric::StoreWaiting,
+     {"pgsleuth_store_waiting", MetricType::Gauge, "Lines waiting for the fleet store (buffer and the batch being written)."}},
 }};
 static_assert(in_enum_order(kAppMetrics));
 

@@ -22,20 +22,29 @@ void FindingRouter::emit(const findings::Finding& finding) {
                  route ? findings::valid_utf8(*route) : "-", finding.count);
   }
   routes_.add(finding);
-  recent_.emit(finding);
-  stream_.emit(finding);
+  // A copy: the analyzer's value is const, and findings are few (rate limited).
+  findings::Finding stamped = finding;
+  stamped.instance = instance_;
+  recent_.emit(stamped);
+  stream_.emit(stamped);
 }
 
 void FindingRouter::emit(const findings::RequestSummary& summary) {
   routes_.add(summary);
   recent_.emit(summary);
-  if (write_summaries_) stream_.emit(summary);
+  if (!write_summaries_) return;  // one per request: copied only when written
+  findings::RequestSummary stamped = summary;
+  stamped.instance = instance_;
+  stream_.emit(stamped);
 }
 
 void FindingRouter::on_clock(findings::WallTime now, bool last) {
   if (!last && now - period_start_ < kRoutePeriod) return;
   period_start_ = now;
-  for (const auto& summary : routes_.take_period(now)) stream_.emit(summary);
+  for (auto& summary : routes_.take_period(now)) {
+    summary.instance = instance_;
+    stream_.emit(summary);
+  }
 }
 
 std::map<std::string, uint64_t> FindingRouter::counts_by_kind() const {

@@ -29,6 +29,9 @@ class FindingRouter : public findings::FindingSink {
   void emit(const findings::RequestSummary& summary) override;
   void on_clock(findings::WallTime now, bool last) override;
   void set_write_summaries(bool on) { write_summaries_ = on; }
+  // Every line it passes on carries this name (the contract's `instance`).
+  // Set before the analysis thread starts.
+  void set_instance(std::string name) { instance_ = std::move(name); }
   // Every kind of the table, 0 when none was seen.
   std::map<std::string, uint64_t> counts_by_kind() const;
 
@@ -37,6 +40,7 @@ class FindingRouter : public findings::FindingSink {
   std::atomic<bool> write_summaries_;
   findings::FindingSink& recent_;
   routes::RouteTable& routes_;
+  std::string instance_;
   findings::WallTime period_start_ = std::chrono::system_clock::now();  // the analysis thread's
   mutable std::mutex mutex_;
   std::array<uint64_t, findings::kKindCount> counts_{};

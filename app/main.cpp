@@ -1,6 +1,7 @@
 #include <csignal>
 #include <iostream>
 
+#include "app/findings_output.hpp"
 #include "app/run_proxy.hpp"
 #include "config/command_line.hpp"
 #include "config/config_loader.hpp"
@@ -26,6 +27,10 @@ int main(int argc, char** argv) {
     case Command::CheckConfig:
       if (std::string tls = pgsleuth::app::tls_config_error(cl.config); !tls.empty()) {
         std::cerr << "pgsleuth: " << tls << "\n";
+        return 2;
+      }
+      if (std::string output = pgsleuth::app::findings_output_error(cl.config); !output.empty()) {
+        std::cerr << "pgsleuth: " << output << "\n";
         return 2;
       }
       std::cout << "config OK: " << cl.config.config_path << "\n";

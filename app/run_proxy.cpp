@@ -13,13 +13,14 @@
 #include "app/admin_wiring.hpp"
 #include "app/analysis_thread.hpp"
 #include "app/finding_router.hpp"
+#include "app/findings_output.hpp"
+#include "app/instance_name.hpp"
 #include "app/logging.hpp"
 #include "common/one_line.hpp"
 #include "config/config_loader.hpp"
 #include "config/host_port.hpp"
 #include "config/restart_only.hpp"
 #include "proxy/proxy_server.hpp"
-#include "sinks/json_lines_writer.hpp"
 
 namespace pgsleuth::app {
 
@@ -71,18 +72,22 @@ int run_proxy(const config::CommandLine& command_line) {
   const config::Config& cfg = command_line.config;
   setup_logging(cfg.log);
 
-  std::unique_ptr<sinks::JsonLinesWriter> stream;
+  FindingsOutput output;
   try {
-    stream = std::make_unique<sinks::JsonLinesWriter>(cfg.output.findings);
+    output = open_findings_output(cfg);
+  } catch (const OutputConfigError& e) {
+    std::cerr << "pgsleuth: " << common::one_line(e.what()) << "\n";
+    return 2;
   } catch (const std::exception& e) {
     spdlog::critical("{}", e.what());
     return 1;
   }
   AdminState admin_state(cfg.admin);
+  admin_state.stores.assign(output.stores.begin(), output.stores.end());
   // Request summaries always go to /requests; to the stream only with
   // output.request_summaries.
   routes::RouteTable routes(cfg.output.max_routes);
-  FindingRouter router(*stream, cfg.output.request_summaries, admin_state, routes);
+  FindingRouter router(*output.sink, cfg.output.request_summaries, admin_state, routes);
 
   proxy::ProxyOptions options = proxy_options(cfg);
   try {
@@ -98,6 +103,7 @@ int run_proxy(const config::CommandLine& command_line) {
     spdlog::critical("{}", e.what());
     return 1;
   }
+  router.set_instance(instance_name(cfg.instance, config::parse_host_port(server.listen_address(), true).port));
   std::vector<events::SpscRing<events::Event>*> queues;
   for (size_t i = 0; i < server.thread_count(); ++i) {
     if (auto* q = server.event_queue(i)) queues.push_back(q);  // none with --no-analysis
@@ -157,6 +163,10 @@ int run_proxy(const config::CommandLine& command_line) {
   // Sessions are gone: what analysis still has queued gets the same time
   // (a second at least), so a backlog cannot hold the exit for long.
   analysis.stop(std::chrono::milliseconds(std::max<uint32_t>(cfg.proxy.shutdown_grace_ms, 1000)));
+  // The stores' writers then get the same time for what still waits.
+  for (sinks::StoreWriter* store : output.stores) {
+    store->stop(std::chrono::milliseconds(std::max<uint32_t>(cfg.proxy.shutdown_grace_ms, 1000)));
+  }
   admin.reset();
   spdlog::info("stopped");
   return 0;

@@ -198,12 +198,16 @@ Usage:
   pgsleuth check FILE.jsonl [--fail-on KIND,...] [--max-queries-per-request N]
                             [--baseline FILE]
   pgsleuth baseline FILE.jsonl > baseline.json
+  FILE.jsonl may also be a fleet store's postgresql:// URL; report, check and
+  baseline take --since DURATION (30s, 15m, 2h, 7d) and --instance NAME to
+  read only the lines that recent, or from that pgsleuth instance
 
 Flags (flags override the config file; the config file overrides defaults):
   --config FILE          read settings from a TOML file
   --listen HOST:PORT     where clients connect (default 127.0.0.1:6432)
   --upstream HOST:PORT   the PostgreSQL server (default 127.0.0.1:5432)
-  --findings PATH        findings as JSON Lines; "-" = standard output (default)
+  --findings PATH|URL    findings as JSON Lines; "-" = standard output (default); or
+                         postgresql://USER[:PASSWORD]@HOST:PORT/DB, a fleet store
   --admin HOST:PORT      serve /metrics, /findings, /requests, /healthz (default off)
   --log-level LEVEL      trace, debug, info, warn, error, critical or off (default info)
   --threads N            I/O threads; 0 = half the cores, at least one (default 0)

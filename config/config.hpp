@@ -32,7 +32,15 @@ struct OutputSettings {
   bool request_summaries = false;
   uint32_t max_repeats_per_minute = 10;  // per (kind, fingerprint); 0 = unlimited
   uint32_t max_routes = 1000;            // route_summary, /routes, /metrics; the rest are "(other)"
+  uint32_t store_buffer_findings = 100000;  // a postgresql:// findings URL: lines held while the store is down
+  std::string findings_copy;             // a second destination (path or URL) written alongside; "" = none
   bool operator==(const OutputSettings&) const = default;
+};
+
+// Who this proxy is in findings and in a fleet store.
+struct InstanceSettings {
+  std::string name;                      // empty = "<host name>:<listen port>"
+  bool operator==(const InstanceSettings&) const = default;
 };
 
 struct WindowSettings {
@@ -141,6 +149,7 @@ struct Config {
   ClientTlsSettings client_tls;
   ServerTlsSettings server_tls;
   OutputSettings output;
+  InstanceSettings instance;
   AnalysisSettings analysis;
   FingerprintSettings fingerprint;
   AdminSettings admin;

@@ -26,6 +26,9 @@ std::vector<std::string> restart_only_changes(const Config& a, const Config& b) 
   check("proxy.server_lifetime_ms", a.proxy.server_lifetime_ms, b.proxy.server_lifetime_ms);
   check("output.findings", a.output.findings, b.output.findings);
   check("output.max_routes", a.output.max_routes, b.output.max_routes);
+  check("output.store_buffer_findings", a.output.store_buffer_findings, b.output.store_buffer_findings);
+  check("output.findings_copy", a.output.findings_copy, b.output.findings_copy);
+  check("instance.name", a.instance.name, b.instance.name);
   check("fingerprint.cache_bytes", a.fingerprint.cache_bytes, b.fingerprint.cache_bytes);
   check("admin.listen", a.admin.listen, b.admin.listen);
   check("admin.recent_findings", a.admin.recent_findings, b.admin.recent_findings);

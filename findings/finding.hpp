@@ -50,6 +50,7 @@ struct Finding {
   bool truncated = false;                  // the window held more than it tracked
   Details details;                         // the kind's own fields; their type is the kind
   uint64_t suppressed_since_last = 0;      // held back by the rate limit since the last one
+  std::string instance;                    // the pgsleuth that saw it (instance.name); the app sets it
 
   FindingKind kind() const { return kind_of(details); }
   std::optional<std::string> route() const { return window ? window->route : std::nullopt; }

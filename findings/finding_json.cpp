@@ -48,6 +48,7 @@ json::object to_json(const Finding& f) {
   o["count"] = integer(f.count);
   put_window(o, f.window ? &*f.window : nullptr);
   put_connection(o, f.connection);
+  o["instance"] = f.instance;
   o["tables"] = strings(f.tables);
   o["message"] = f.message;
   o["suggestion"] = f.suggestion;
@@ -78,6 +79,7 @@ Finding finding_from_json(FindingKind kind, const json::object& line) {
   read_into(line, "tables", f.tables);
   read_into(line, "truncated", f.truncated);
   read_into(line, "suppressed_since_last", f.suppressed_since_last);
+  read_into(line, "instance", f.instance);
   return f;
 }
 

@@ -19,6 +19,7 @@ struct RequestSummary {
   double duration_ms = 0;  // first statement's start to last one's completion
   bool truncated = false;
   std::optional<Connection> connection;  // the window's first
+  std::string instance;                  // as Finding::instance
 };
 
 }  // namespace pgsleuth::findings

@@ -18,6 +18,7 @@ json::object to_json(const RequestSummary& s) {
   o["duration_ms"] = s.duration_ms;
   o["truncated"] = s.truncated;
   put_connection(o, s.connection);
+  o["instance"] = s.instance;
   return with_valid_utf8(std::move(o));
 }
 
@@ -33,6 +34,7 @@ RequestSummary request_summary_from_json(const json::object& line) {
   read_into(line, "duration_ms", s.duration_ms);
   read_into(line, "truncated", s.truncated);
   s.connection = connection_or_null(line);
+  read_into(line, "instance", s.instance);
   return s;
 }
 

@@ -30,6 +30,7 @@ struct RouteSummary {
   std::map<std::string, uint64_t> findings;  // by kind; kinds without one absent
   WallTime period_start{};
   WallTime period_end{};
+  std::string instance;                      // as Finding::instance
 };
 
 }  // namespace pgsleuth::findings

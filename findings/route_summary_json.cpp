@@ -36,6 +36,7 @@ json::object to_json(const RouteSummary& s) {
   o["findings"] = std::move(findings);
   o["period_start"] = rfc3339(s.period_start);
   o["period_end"] = rfc3339(s.period_end);
+  o["instance"] = s.instance;
   return with_valid_utf8(std::move(o));
 }
 
@@ -56,6 +57,7 @@ RouteSummary route_summary_from_json(const json::object& line) {
   }
   s.period_start = checked_time(line, "period_start");
   s.period_end = checked_time(line, "period_end");
+  read_into(line, "instance", s.instance);
   return s;
 }
 

@@ -11,8 +11,10 @@ namespace pgsleuth::report {
 
 int run_baseline(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   SubcommandArgs parsed;
+  LineFilter filter;
   try {
-    parsed = parse_subcommand_args(args, {}, "baseline");
+    parsed = parse_subcommand_args(args, {"since", "instance"}, "baseline");
+    filter = line_filter(parsed, "baseline", std::chrono::system_clock::now());
   } catch (const ArgError& e) {
     fmt::print(err, "{}\n", e.what());
     return 2;
@@ -25,9 +27,10 @@ int run_baseline(const std::vector<std::string>& args, std::ostream& out, std::o
     baseline.insert(baseline_key(*finding));
     too_many = baseline.size() > kMaxBaselineEntries;
     return !too_many;
-  }, err);
+  }, err, filter);
   if (too_many) {
-    fmt::print(err, "{}: more than {} distinct findings, too many for a baseline\n", parsed.file, kMaxBaselineEntries);
+    fmt::print(err, "{}: more than {} distinct findings, too many for a baseline\n", source_name(parsed.file),
+               kMaxBaselineEntries);
   }
   if (!read || too_many) return 2;
   out << boost::json::serialize(baseline_to_json(baseline)) << '\n';

@@ -163,9 +163,12 @@ class CheckResult {
 int run_check(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   CheckOptions options;
   SubcommandArgs parsed;
+  LineFilter filter;
   try {
-    parsed = parse_subcommand_args(args, {"fail-on", "max-queries-per-request", "baseline"}, "check");
+    parsed = parse_subcommand_args(args, {"fail-on", "max-queries-per-request", "baseline", "since", "instance"},
+                                   "check");
     options = parse_options(parsed);
+    filter = line_filter(parsed, "check", std::chrono::system_clock::now());
   } catch (const ArgError& e) {
     fmt::print(err, "{}\n", e.what());
     return 2;
@@ -174,9 +177,9 @@ int run_check(const std::vector<std::string>& args, std::ostream& out, std::ostr
   const bool read = read_findings_strict(parsed.file, [&](const findings::Line& line) {
     result.add(line);
     return true;
-  }, err);
+  }, err, filter);
   if (!read) return 2;
-  return result.print(parsed.file, out);
+  return result.print(source_name(parsed.file), out);
 }
 
 }  // namespace pgsleuth::report

@@ -6,6 +6,10 @@
 // reason) and skips it, since a person still wants the rest; `check` and
 // `baseline` stop with exit 2, since a gate must not pass on a file it could
 // not fully read. A missing file is one line on `err`, exit 2.
+//
+// FILE.jsonl may be a fleet store's postgresql:// URL (store_reader.hpp),
+// read exactly as a file. All three take --since DURATION and --instance
+// NAME (line_filter.hpp), for a file as for a store.
 
 #include <ostream>
 #include <string>

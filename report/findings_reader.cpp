@@ -8,6 +8,9 @@
 #include <fstream>
 #include <iostream>
 
+#include "report/store_reader.hpp"
+#include "sinks/store_url.hpp"
+
 namespace pgsleuth::report {
 namespace {
 
@@ -36,8 +39,17 @@ bool next_line(std::istream& in, std::string& line, bool& too_long) {
 
 }  // namespace
 
-void read_findings(const std::string& path, const std::function<bool(const findings::Line&)>& on_line,
-                   const std::function<bool(const LineProblem&)>& on_problem) {
+std::string source_name(const std::string& path) {
+  return sinks::is_store_url(path) ? sinks::redacted_url(path) : path;
+}
+
+void read_findings(const std::string& path, const std::function<bool(const findings::Line&)>& all_lines,
+                   const std::function<bool(const LineProblem&)>& on_problem, const LineFilter& filter) {
+  const auto on_line = [&](const findings::Line& line) { return !filter.matches(line) || all_lines(line); };
+  if (sinks::is_store_url(path)) {
+    read_store(path, filter, on_line, on_problem);
+    return;
+  }
   std::ifstream file;
   if (path != "-") {
     file.open(path, std::ios::binary);
@@ -62,14 +74,14 @@ void read_findings(const std::string& path, const std::function<bool(const findi
 }
 
 bool read_findings_strict(const std::string& path, const std::function<bool(const findings::Line&)>& on_line,
-                          std::ostream& err) {
+                          std::ostream& err, const LineFilter& filter) {
   bool ok = true;
   try {
     read_findings(path, on_line, [&](const LineProblem& p) {
-      fmt::print(err, "{}:{}: {}\n", path, p.line_number, p.reason);
+      fmt::print(err, "{}:{}: {}\n", source_name(path), p.line_number, p.reason);
       ok = false;
       return false;
-    });
+    }, filter);
   } catch (const FileError& e) {
     fmt::print(err, "{}\n", e.what());
     return false;

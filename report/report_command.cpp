@@ -20,8 +20,10 @@ constexpr uint64_t kMaxProblemsShown = 20;
 
 int run_report(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   SubcommandArgs parsed;
+  LineFilter filter;
   try {
-    parsed = parse_subcommand_args(args, {"format", "output"}, "report");
+    parsed = parse_subcommand_args(args, {"format", "output", "since", "instance"}, "report");
+    filter = line_filter(parsed, "report", std::chrono::system_clock::now());
   } catch (const ArgError& e) {
     fmt::print(err, "{}\n", e.what());
     return 2;
@@ -32,6 +34,7 @@ int run_report(const std::vector<std::string>& args, std::ostream& out, std::ost
     return 2;
   }
 
+  const std::string source = source_name(parsed.file);
   ReportBuilder builder;
   uint64_t problems = 0;
   try {
@@ -43,14 +46,15 @@ int run_report(const std::vector<std::string>& args, std::ostream& out, std::ost
         },
         [&](const LineProblem& p) {
           builder.skip_line();
-          if (++problems <= kMaxProblemsShown) fmt::print(err, "{}:{}: skipped: {}\n", parsed.file, p.line_number, p.reason);
+          if (++problems <= kMaxProblemsShown) fmt::print(err, "{}:{}: skipped: {}\n", source, p.line_number, p.reason);
           return true;
-        });
+        },
+        filter);
   } catch (const FileError& e) {
     fmt::print(err, "{}\n", e.what());
     return 2;
   }
-  if (problems > kMaxProblemsShown) fmt::print(err, "{}: {} bad lines skipped in all\n", parsed.file, problems);
+  if (problems > kMaxProblemsShown) fmt::print(err, "{}: {} bad lines skipped in all\n", source, problems);
 
   std::ofstream file;
   if (parsed.flags.count("output")) {
@@ -63,11 +67,11 @@ int run_report(const std::vector<std::string>& args, std::ostream& out, std::ost
   std::ostream& target = file.is_open() ? file : out;
   const ReportSummary summary = builder.build();
   if (format == "html") {
-    write_html_report(summary, parsed.file, target);
+    write_html_report(summary, source, target);
   } else if (format == "json") {
-    write_json_report(summary, parsed.file, target);
+    write_json_report(summary, source, target);
   } else {
-    write_text_report(summary, parsed.file, target);
+    write_text_report(summary, source, target);
   }
   target.flush();
   if (!target) {

@@ -39,9 +39,9 @@ TEST(ConfigLoader, ExampleFileDocumentsEveryKey) {
   while (std::getline(in, line)) {
     if (!line.empty() && line[0] != '#' && line[0] != '[' && line.find(" = ") != std::string::npos) ++keys;
   }
-  // 13 proxy + 8 TLS + 4 output + 6 window + 6 thresholds + 3 churn + 3 suppress + 1 fingerprint + 3 admin
-  // + 2 log.
-  EXPECT_EQ(keys, 50);
+  // 13 proxy + 8 TLS + 6 output + 1 instance + 6 window + 6 thresholds + 3 churn + 3 suppress
+  // + 1 fingerprint + 3 admin + 2 log.
+  EXPECT_EQ(keys, 53);
 }
 
 TEST(ConfigLoader, ReadsEveryKey) {
@@ -62,6 +62,10 @@ findings = "/tmp/f.jsonl"
 request_summaries = true
 max_repeats_per_minute = 0
 max_routes = 7
+store_buffer_findings = 12
+findings_copy = "/tmp/copy.jsonl"
+[instance]
+name = "web-3"
 [window]
 idle_gap_ms = 250
 traceparent_idle_ms = 2000
@@ -113,6 +117,9 @@ format = "json"
   EXPECT_TRUE(c.output.request_summaries);
   EXPECT_EQ(c.output.max_repeats_per_minute, 0u);
   EXPECT_EQ(c.output.max_routes, 7u);
+  EXPECT_EQ(c.output.store_buffer_findings, 12u);
+  EXPECT_EQ(c.output.findings_copy, "/tmp/copy.jsonl");
+  EXPECT_EQ(c.instance.name, "web-3");
   EXPECT_EQ(c.analysis.window.idle_gap_ms, 250u);
   EXPECT_EQ(c.analysis.window.traceparent_idle_ms, 2000u);
   EXPECT_EQ(c.analysis.window.max_statements, 500u);
@@ -213,6 +220,10 @@ TEST(ConfigLoader, EveryErrorNamesKeyValueAndAllowed) {
       {"[log]\nlevel = \"a\\nb\"\n", {"log.level = \"a\\x0ab\""}},
       {"[output]\nmax_repeats_per_minute = -1\n", {"output.max_repeats_per_minute = -1", "from 0 to"}},
       {"[output]\nmax_routes = 0\n", {"output.max_routes = 0", "from 1 to"}},
+      {"[output]\nstore_buffer_findings = 0\n", {"output.store_buffer_findings = 0", "from 1 to 100000000"}},
+      {"[output]\nfindings_copy = 1\n", {"output.findings_copy = 1", "must be a string"}},
+      {"[instance]\nname = 7\n", {"instance.name = 7", "must be a string"}},
+      {"[instance]\nhost = \"a\"\n", {"unknown key instance.host", "allowed in [instance]: name"}},
       {"[proxy]\nlisten = \"127.0.0.1:70000\"\n", {"proxy.listen = \"127.0.0.1:70000\"", "1 to 65535"}},
       {"[proxy]\nupstream = \"::1:5432\"\n", {"proxy.upstream", "[brackets]"}},
       {"[proxy]\nupstream = 5432\n", {"proxy.upstream = 5432", "HOST:PORT"}},
@@ -315,6 +326,15 @@ TEST(RestartOnly, NamesChangedKeysThatAReloadCannotApplyAndNotThresholds) {
   next.output.findings = "/tmp/f.jsonl";
   EXPECT_EQ(restart_only_changes(running, next),
             (std::vector<std::string>{"proxy.upstream", "proxy.server_lifetime_ms", "output.findings", "admin.listen"}));
+}
+
+TEST(RestartOnly, TheInstanceNameAndTheStoreBufferNeedARestart) {
+  Config running;
+  Config next = running;
+  next.instance.name = "web-9";
+  next.output.store_buffer_findings = 10;
+  EXPECT_EQ(restart_only_changes(running, next),
+            (std::vector<std::string>{"output.store_buffer_findings", "instance.name"}));
 }
 
 }  // namespace

@@ -126,6 +126,7 @@ void check_finding(Problems& p, const std::string& kind) {
   check_window(p, !per_statement);
   p.integer("connection_id", 0);
   for (const char* name : {"database", "user", "application_name", "client_addr"}) p.string(name);
+  p.string("instance", false, true);  // instance.name, else "<host name>:<listen port>"
   p.string_array("tables", false);
   p.string("message", false, true);
   p.string("suggestion", false, true);
@@ -176,6 +177,7 @@ void check_route_summary(Problems& p) {
   }
   p.matches("period_start", kRfc3339Utc);
   p.matches("period_end", kRfc3339Utc);
+  p.string("instance", false, true);
 }
 
 }  // namespace

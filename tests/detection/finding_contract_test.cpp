@@ -15,7 +15,7 @@ json::object n_plus_one_line() {
     "fingerprint":"2064849a3cec6bf5","normalized":"SELECT name FROM a WHERE id = $1",
     "sample_sql":"SELECT name FROM a WHERE id = $1","sample_params":["\\x00000001",null],"count":10,
     "request_id":"1-gap-1","request_source":"idle_gap","route":null,"connection_id":1,
-    "database":"postgres","user":"postgres","application_name":"app","client_addr":"127.0.0.1",
+    "database":"postgres","user":"postgres","application_name":"app","client_addr":"127.0.0.1","instance":"web-1:6432",
     "tables":["a"],"message":"m","suggestion":"s","distinct_params":10,
     "parent":{"fingerprint":"7cd0ab47672d745c","normalized":"SELECT id FROM b"}})")
       .as_object();
@@ -46,13 +46,14 @@ TEST(FindingContract, NamesEachBrokenField) {
       {"route", 42},                           {"connection_id", "1"},
       {"tables", "a"},                         {"message", ""},
       {"distinct_params", 1},                  {"parent", json::object{{"fingerprint", "x"}}},
+      {"instance", ""},                        {"instance", json::value(nullptr)},
   };
   for (const auto& [field, value] : breakages) {
     auto line = n_plus_one_line();
     line[field] = value;
     EXPECT_NE(problems(line).find(field + ": "), std::string::npos) << field << " = " << value;
   }
-  for (const char* field : {"suggestion", "client_addr", "sample_params", "parent", "tables"}) {
+  for (const char* field : {"suggestion", "client_addr", "instance", "sample_params", "parent", "tables"}) {
     auto line = n_plus_one_line();
     line.erase(field);
     EXPECT_NE(problems(line).find(std::string(field) + ": missing"), std::string::npos) << field;

@@ -88,14 +88,14 @@ PgCluster::PgCluster(PgClusterOptions options) : dir_("pgsleuth-pg-"), options_(
   }
   // Another process may take the port between free_port() and the server's
   // bind; a few attempts make that harmless.
-  for (int attempt = 0; attempt < 3 && !server_; ++attempt) try_start();
+  for (int attempt = 0; attempt < 3 && !server_; ++attempt) try_start(free_port());
   if (!server_) throw std::runtime_error("PostgreSQL did not start:\n" + server_log());
   auto role = psql(std::string("CREATE ROLE ") + kScramUser + " LOGIN PASSWORD '" + kScramPassword + "'");
   if (role.exit_code != 0) throw std::runtime_error("cannot create the scram role: " + role.err);
 }
 
-void PgCluster::try_start() {
-  port_ = free_port();
+void PgCluster::try_start(uint16_t port) {
+  port_ = port;
   write_file(dir_.path() / "data" / "postgresql.auto.conf",
              "listen_addresses = '127.0.0.1'\n"
              "port = " + std::to_string(port_) + "\n" +
@@ -134,6 +134,21 @@ void PgCluster::stop() {
   if (!server_) return;
   server_->terminate(std::chrono::seconds(30), SIGQUIT);  // immediate shutdown
   server_.reset();
+}
+
+void PgCluster::stop_immediate() {
+  if (!server_) throw std::runtime_error("stop_immediate: the cluster is not running");
+  auto stopped = pg_tool({std::string(kPgBinDir) + "/pg_ctl", "stop", "-m", "immediate", "-w", "-D",
+                          (dir_.path() / "data").string()});
+  if (stopped.exit_code != 0) throw std::runtime_error("pg_ctl stop -m immediate failed: " + stopped.out + stopped.err);
+  server_->wait(std::chrono::seconds(30));  // the postmaster is our child: reap it
+  server_.reset();
+}
+
+void PgCluster::start_again() {
+  if (server_) return;
+  try_start(port_);
+  if (!server_) throw std::runtime_error("PostgreSQL did not start again:\n" + server_log());
 }
 
 void PgCluster::give_to_server_user() const {

@@ -80,11 +80,17 @@ class PgCluster {
   pid_t server_pid() const { return server_ ? server_->pid() : -1; }
 
   void stop();
+  // `pg_ctl stop -m immediate`: the postmaster and its backends quit at
+  // once, without a checkpoint, as in a crash. Then start_again() brings the
+  // same data directory back on the same port (crash recovery included).
+  // Both throw std::runtime_error with the server log when they fail.
+  void stop_immediate();
+  void start_again();
 
  private:
   CommandResult pg_tool(const std::vector<std::string>& argv) const;
   void give_to_server_user() const;
-  void try_start();
+  void try_start(uint16_t port);
 
   TempDir dir_;
   PgClusterOptions options_;
