@@ -145,7 +145,7 @@ void Analyzer::on_connection_closed(const events::ConnectionInfoPtr& conn, Stead
 void Analyzer::on_statement(AnalyzedStatement&& stmt) {
   ++impl_->stats.statements;
   impl_->windows.add(stmt, impl_->settings);
-  impl_->fan_out.statement_seen(stmt, impl_->windows.last_window());
+  if (FanOutDetector::may_be_parent(stmt)) impl_->fan_out.add_parent(stmt, impl_->windows.last_window());
 }
 
 void Analyzer::tick(SteadyTime now) {

@@ -20,9 +20,11 @@ struct Detection {
   // For findings not tied to a statement (connection_churn): a stable
   // 16-hex key, so rate limiting and allowlists still have one to use.
   std::optional<std::string> fingerprint;
-  // For a detection about no one window (a fan-out over connections): the
-  // request it belongs to.
+  // For a detection written after its window ended (a fan-out over
+  // connections, or a window's own N+1 held for one): the request it
+  // belongs to, and whether that window was cut short.
   std::optional<findings::Window> request;
+  bool request_truncated = false;
   uint64_t count = 0;
   double db_time_ms = 0;
   // How far past its threshold the finding is (count / min_repeats, rows /

@@ -111,6 +111,7 @@ bool FanOutDetector::hold(const Claim& claim, const Detection& local, const Requ
   f.held->detection.group = &f.held->group;
   f.held->detection.sample = &f.held->sample;
   f.held->detection.request = window_of(window);
+  f.held->detection.request_truncated = window.truncated();
   return true;
 }
 

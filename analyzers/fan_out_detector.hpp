@@ -41,10 +41,12 @@ class FanOutDetector {
   // last lookup's window ended.
   using Emit = std::function<void(const Detection&, WallTime ts)>;
 
-  // A statement as it joins `window`: a many-row SELECT becomes a parent.
-  void statement_seen(const AnalyzedStatement& stmt, const RequestWindow* window) {
-    if (stmt.event.rows >= 2 && !stmt.event.cell_hashes.empty() && stmt.shape) add_parent(stmt, window);
+  // Cheap, for every statement: whether it may be a parent (a many-row
+  // SELECT). Only those are then added, with the window they joined.
+  static bool may_be_parent(const AnalyzedStatement& stmt) {
+    return stmt.event.rows >= 2 && !stmt.event.cell_hashes.empty() && stmt.shape;
   }
+  void add_parent(const AnalyzedStatement& stmt, const RequestWindow* window);
   // What a window's SELECT group is to the fan-outs when the window ends.
   struct Claim {
     enum class Kind : uint8_t { None, Joined, Local } kind = Kind::None;
@@ -66,8 +68,6 @@ class FanOutDetector {
   void tick(SteadyTime now, uint32_t min_repeats, const Emit& emit);
   // At shutdown, once every window has ended.
   void flush(SteadyTime now, uint32_t min_repeats, const Emit& emit);
-
-  size_t parents() const { return parents_.size(); }
 
  private:
   struct Parent {
@@ -98,8 +98,6 @@ class FanOutDetector {
     bool local_written = false;  // ... written at once: nothing more to say
   };
 
-  void add_parent(const AnalyzedStatement& stmt, const RequestWindow* window);
-  // The other connection's parent whose cells fed `rec`, if any.
   // The parent whose cells fed `rec`: another connection's, or one in
   // this same window.
   const Parent* parent_of(const RequestWindow& window, uint64_t origin, uint64_t connection,

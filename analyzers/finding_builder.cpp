@@ -63,7 +63,7 @@ findings::Finding build_finding(const Detection& d, Severity severity, const Req
   f.tables = tables_of(shape);
   f.message = d.message;
   f.suggestion = d.suggestion;
-  f.truncated = window ? window->truncated() : false;
+  f.truncated = window ? window->truncated() : d.request_truncated;
   f.details = d.details;
   return f;
 }

@@ -85,7 +85,7 @@ void detect_n_plus_one(const RequestWindow& window, Detections& out) {
     const auto [parent, chained] = find_parent(window, g, repeats);
     if (chained) continue;
 
-    findings::NPlusOneDetails details{repeat_evidence(repeats), distinct, std::nullopt};
+    findings::NPlusOneDetails details{repeat_evidence(repeats), distinct, std::nullopt, {}};
     if (parent) details.parent = {parent->shape->fingerprint_hex, parent->shape->normalized};
     auto d = detection_for(std::move(details), window, group, *repeats.front(), repeats);
     d.over_threshold = static_cast<double>(repeats.size()) / std::max<uint32_t>(min_repeats, 1);

@@ -128,9 +128,8 @@ void Session::forward(Flow& f, size_t n) {
   // A Terminate is the last message a client sends: its bytes wait until
   // the decoder has said whether they are one, so that the server
   // connection can go to a later client instead of ending.
-  size_t held = f.from_client && observer_ && observer_->active() && ends_in_terminate(f.buf, n)
-                    ? wire::kTerminate.size()
-                    : 0;
+  const bool may_keep = f.from_client && thread_.pool.enabled() && observer_ && observer_->active();
+  size_t held = may_keep && ends_in_terminate(f.buf, n) ? wire::kTerminate.size() : 0;
   size_t head = n - held;
   size_t written = head ? send_from(f, 0, head) : 0;
   if (closed()) return;

@@ -106,7 +106,7 @@ class AdminServerTest : public ::testing::Test {
     server_ = std::make_unique<AdminServer>(
         "127.0.0.1:0",
         Handlers{[] { return render_metrics(sample_snapshot()); }, [this] { return findings_.newest_first(); },
-                 [this] { return requests_.newest_first(); }},
+                 [this] { return requests_.newest_first(); }, {}},
         AdminLimits{4, 4096, std::chrono::milliseconds(300)});
     server_->start();
     ASSERT_NE(server_->port(), 0);
@@ -222,7 +222,7 @@ TEST_F(AdminServerTest, ConnectionLimit) {
 }
 
 TEST_F(AdminServerTest, HandlerErrorIs500) {
-  AdminServer failing("127.0.0.1:0", Handlers{[]() -> std::string { throw std::runtime_error("boom"); }, {}, {}});
+  AdminServer failing("127.0.0.1:0", Handlers{[]() -> std::string { throw std::runtime_error("boom"); }, {}, {}, {}});
   failing.start();
   const Reply r = request(failing.port(), http::verb::get, "/metrics");
   EXPECT_EQ(r.status, 500u);

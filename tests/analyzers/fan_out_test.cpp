@@ -103,6 +103,29 @@ TEST(FanOut, TheParentsOwnConnectionsLookupsCountToo) {
   EXPECT_EQ(found[0].at("connections").as_array(), (boost::json::array{1, 2}));
 }
 
+// The parent's window's own N+1, held while another connection's window
+// may still join, says what the window said: here that it was cut short.
+TEST(FanOut, AHeldNPlusOneKeepsItsWindowsTruncation) {
+  config::AnalysisSettings settings;
+  settings.window.max_statements = 8;  // the parent and 7 lookups tracked, the rest counted only
+  Harness h(settings);
+  auto late = make_conn(2);
+  h.analyzer->on_statement(Stmt(select_user_by_id(), late).params({"1"}).at(h.now, 200us));  // opens its window
+  h.now += 1ms;
+  h.run(Stmt(select_posts(), h.conn).params({"42"}).returns(10, numbers(10)));
+  for (const auto& id : numbers(10)) h.run(Stmt(select_comments_by_post(), h.conn).params({id}));
+  // Connection 1's window ends first; connection 2's is still open then.
+  h.advance(std::chrono::milliseconds(h.settings.window.idle_gap_ms) + 1ms);
+  h.analyzer->on_statement(Stmt(select_user_by_id(), late).params({"2"}).at(h.now, 200us));
+  h.tick();
+  settle(h);
+  const auto found = h.of_kind("n_plus_one");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].at("connection_id").as_int64(), 1);
+  EXPECT_TRUE(found[0].at("truncated").as_bool());
+  EXPECT_FALSE(found[0].contains("connections"));
+}
+
 // Without lookups elsewhere, the parent's window's own N+1 is written as
 // it always was.
 TEST(FanOut, AnOrdinaryNPlusOneIsUnchanged) {
