@@ -38,6 +38,7 @@ struct Analyzer::Impl {
   FindingRateLimiter limiter;
   ConnectionChurnTracker churn;
   AnalyzerStats stats;
+  WindowObserver observer;
 };
 
 void Analyzer::Impl::window_closed(const RequestWindow& window, SteadyTime now) {
@@ -50,6 +51,7 @@ void Analyzer::Impl::window_closed(const RequestWindow& window, SteadyTime now) 
   select_star.detect(window, found);
   detect_slow_queries(window, found);
   detect_query_budget(window, found);
+  if (observer) observer(window, found);
 
   const WallTime ts = window_end_wall(window, now);
   for (const auto& d : found) publish(d, &window, window.first_conn(), ts, now);
@@ -134,6 +136,20 @@ void Analyzer::close_all(SteadyTime now) { impl_->windows.close_all(now); }
 
 void Analyzer::reload(const config::AnalysisSettings& settings) {
   impl_->settings = std::make_shared<const config::AnalysisSettings>(settings);
+}
+
+void Analyzer::observe_windows(WindowObserver observer) { impl_->observer = std::move(observer); }
+
+void Analyzer::publish(findings::Finding finding, SteadyTime now) {
+  const auto held_back = impl_->limiter.admit(to_string(finding.kind()), finding.fingerprint.value_or(""),
+                                              impl_->settings->max_repeats_per_minute, now);
+  if (!held_back) {
+    ++impl_->stats.findings_suppressed;
+    return;
+  }
+  finding.suppressed_since_last = *held_back;
+  ++impl_->stats.findings;
+  impl_->write(finding);
 }
 
 AnalyzerStats Analyzer::stats() const {

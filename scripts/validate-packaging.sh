@@ -195,7 +195,7 @@ check(bool(first_block) and re.match(r"# pgsleuth\n\n```sh\n", readme) and
       "scripts/demo.sh" in first_block.group(1) and "scripts/test.sh" in first_block.group(1),
       "README opens with the demo and test commands")
 # Each metric is declared once, in its stage's table.
-metric_tables = ["proxy/proxy_metrics.hpp", "app/app_metrics.hpp"]
+metric_tables = ["proxy/proxy_metrics.hpp", "app/app_metrics.hpp", "advisor/advisor_metrics.hpp"]
 code_metrics = {m for t in metric_tables for m in re.findall(r'"(pgsleuth_\w+)"', read(t))}
 doc_metrics = {re.sub(r"_(bucket|sum|count)$", "", m) if m.startswith("pgsleuth_statement_duration") else m
                for m in re.findall(r"\b(pgsleuth_\w+)", readme)}
