@@ -40,7 +40,11 @@ class AdvisorDetection : public ::testing::Test {
   static void SetUpTestSuite() {
     auto& pg = PgClusterEnvironment::cluster();
     pg.query_value("CREATE ROLE adv_reader LOGIN; CREATE ROLE adv_norights LOGIN; SELECT 1");
-    for (const char* db : {"adv_hypo", "adv_plain"}) pg.query_value(std::string("CREATE DATABASE ") + db + "; SELECT 1");
+    for (const char* db : {"adv_hypo", "adv_plain"}) {
+      // Alone: CREATE DATABASE cannot run in psql -c's implicit transaction.
+      const auto created = pg.psql(std::string("CREATE DATABASE ") + db);
+      ASSERT_EQ(created.exit_code, 0) << created.err;
+    }
     pg.query_value("CREATE EXTENSION hypopg; SELECT 1", "adv_hypo");
     pg.query_value(std::string(kTables) + "SELECT 1", "adv_hypo");
     pg.query_value(std::string(kTables) + "SELECT 1", "adv_plain");
