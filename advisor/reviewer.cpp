@@ -108,18 +108,25 @@ bool Reviewer::unchanged_since_explained(Session& s, const Candidate& c) {
   return true;
 }
 
+// A connection that died (a restarted server, pg_terminate_backend) costs
+// this candidate one fresh login, not the candidate: once, never a loop.
 void Reviewer::review(const Candidate& c) {
-  if (c.samples.empty() || !c.samples.front().conn) return;
+  if (review_once(c) == Outcome::ConnectionLost) review_once(c);
+}
+
+Reviewer::Outcome Reviewer::review_once(const Candidate& c) {
+  if (c.samples.empty() || !c.samples.front().conn) return Outcome::Done;
   const std::string database = c.samples.front().conn->database;
   Session* s = session(database);
-  if (!s) return;
-  if (unchanged_since_explained(*s, c)) return;
+  if (!s) return Outcome::Done;
+  if (unchanged_since_explained(*s, c)) return Outcome::Done;
   // The costliest plan among the samples of this database.
   Best best;
   for (const auto& sample : c.samples) {
     if (!sample.conn || sample.conn->database != database || !s->conn) continue;
     const auto e = run_explain(*s, sample, std::nullopt);
-    if (!e) return;  // stopping
+    if (!e) return Outcome::Done;  // stopping
+    if (!e->plan_json && e->fault == Fault::ConnectionLost && !best.sample) return Outcome::ConnectionLost;
     if (!e->plan_json) continue;
     try {
       ReadPlan plan = read_plan(*e->plan_json);
@@ -128,8 +135,9 @@ void Reviewer::review(const Candidate& c) {
       fault(Fault::Plan, database, std::string("cannot read the plan: ") + error.what());
     }
   }
-  if (!best.sample || !s->conn) return;
+  if (!best.sample || !s->conn) return Outcome::Done;
   suggest(*s, c, best);
+  return Outcome::Done;
 }
 
 void Reviewer::suggest(Session& s, const Candidate& c, const Best& best) {

@@ -43,6 +43,8 @@ class Reviewer {
   void review(const Candidate& candidate);
 
  private:
+  enum class Outcome { Done, ConnectionLost };
+  Outcome review_once(const Candidate& candidate);
   struct Session;
   struct Best;
   Session* session(const std::string& database);

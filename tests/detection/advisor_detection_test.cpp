@@ -211,7 +211,7 @@ TEST_F(AdvisorDetection, AdvisorWithoutRightsLeavesClientsAndOtherFindingsAlone)
   const uint16_t admin = free_port();
   DetectionProxy proxy(config("adv_norights", admin));
   ASSERT_TRUE(proxy.started());
-  const std::string through_proxy = proxy.run_client("advisor_workload.py", "norights", "advisor_norights");
+  const std::string through_proxy = proxy.run_client("advisor_workload.py", "n_plus_one", "advisor_norights");
   EXPECT_NE(through_proxy.find("[("), std::string::npos) << through_proxy;  // rows came back
   EXPECT_FALSE(of_kind(proxy.wait_for("n_plus_one"), "n_plus_one").empty());
   EXPECT_TRUE(proxy.process().log_says("index advisor: database adv_hypo: EXPLAIN failed: permission denied"));
@@ -239,12 +239,33 @@ TEST_F(AdvisorDetection, WrongPasswordIsALoginFaultLoggedOnce) {
   write_file(password, "not-the-password\n");
   DetectionProxy proxy(config(kScramUser, admin, "password_file = \"" + password.string() + "\"\n"));
   ASSERT_TRUE(proxy.started());
-  proxy.run_client("advisor_workload.py", "norights", "advisor_password");
+  proxy.run_client("advisor_workload.py", "n_plus_one", "advisor_password");
   EXPECT_TRUE(metric_reaches(admin, "pgsleuth_advisor_faults_total{cause=\"login\"} 1", std::chrono::seconds(60)));
   EXPECT_TRUE(proxy.process().log_says("cannot log in as scram_user"));
   const auto findings = proxy.finish();
   EXPECT_FALSE(of_kind(findings, "n_plus_one").empty()) << dump(findings);
   EXPECT_TRUE(of_kind(findings, "missing_index").empty()) << dump(findings);
+}
+
+// The advisor's connection is terminated between two candidates: the next
+// one finds it dead, counts connection_lost, logs in again once and is
+// explained; clients notice nothing.
+TEST_F(AdvisorDetection, ConnectionDyingMidRunIsCountedAndTheAdvisorLogsInAgain) {
+  auto& pg = PgClusterEnvironment::cluster();
+  const uint16_t admin = free_port();
+  DetectionProxy proxy(config("adv_reader", admin));
+  ASSERT_TRUE(proxy.started());
+  proxy.run_client("advisor_workload.py", "n_plus_one", "advisor_before_kill");
+  ASSERT_TRUE(metric_reaches(admin, "pgsleuth_findings_total{kind=\"missing_index\"} 1", std::chrono::seconds(60)));
+  EXPECT_EQ(pg.query_value("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                           "WHERE application_name = 'pgsleuth advisor'"),
+            "1");
+  proxy.run_client("advisor_workload.py", "asyncpg", "advisor_after_kill");
+  EXPECT_TRUE(metric_reaches(admin, "pgsleuth_findings_total{kind=\"missing_index\"} 2", std::chrono::seconds(60)));
+  EXPECT_TRUE(metric_reaches(admin, "pgsleuth_advisor_faults_total{cause=\"connection_lost\"} 1"));
+  EXPECT_TRUE(proxy.process().log_says("(connection_lost;"));
+  const auto findings = proxy.finish();
+  suggestion_for(findings, "WHERE region = $1 AND created_at > $2");
 }
 
 }  // namespace

@@ -8,7 +8,7 @@ customer_id; adv_small: 1,000 rows; adv_customers: 50 rows).
             ORDER BY .. LIMIT
   asyncpg   asyncpg on adv_hypo: a loop with binary int4 and timestamptz parameters
   plain     psycopg2 on database adv_plain (no HypoPG): the N+1
-  norights  psycopg2 on adv_hypo: the N+1; prints each result, for comparison
+  n_plus_one psycopg2 on adv_hypo: the N+1; prints each result
 Usage: advisor_workload.py MODE DIRECT_PORT PROXY_PORT APPLICATION_NAME"""
 import asyncio
 import datetime
@@ -16,7 +16,7 @@ import time
 
 import client_args
 
-MODE, DIRECT_PORT, PROXY_PORT, APPLICATION_NAME = client_args.parse(["hypo", "asyncpg", "plain", "norights"])
+MODE, DIRECT_PORT, PROXY_PORT, APPLICATION_NAME = client_args.parse(["hypo", "asyncpg", "plain", "n_plus_one"])
 LOOP = 12
 # More than window.idle_gap_ms (1000 in kBaseConfig): each scenario is its own request.
 BETWEEN_REQUESTS_S = 1.6
