@@ -112,7 +112,8 @@ not_for_building = {"libgtest-dev", "libgmock-dev", "libbenchmark-dev", "postgre
                     "postgresql-client-15", "pgbouncer", "python3", "python3-psycopg2",
                     "python3-asyncpg", "python3-django", "python3-sqlalchemy", "curl", "procps",
                     "chromium", "python3-yaml", "clang", "libclang-rt-14-dev", "ccache",
-                    "openssl"}  # openssl: the CLI the TLS tests make certificates with
+                    "openssl",  # openssl: the CLI the TLS tests make certificates with
+                    "postgresql-15-hypopg"}  # the index advisor's tests verify with HypoPG
 unknown = [p for p in install_deps if p not in not_for_building and not
            (p.endswith("-dev") or p in {"build-essential", "cmake", "ninja-build", "pkg-config"})]
 check(not unknown, "every install-deps.sh package is classified as build or test/demo", str(unknown))
