@@ -24,6 +24,9 @@ std::string what_reads(const Suggestion& s, const std::string& relation) {
     case Opening::SortUnderLimit:
       return fmt::format("The plan reads all of {} ({} rows) and sorts it to return the first rows of its ORDER BY",
                          relation, rows);
+    case Opening::FilteredIndexScan:
+      return fmt::format("The plan reads {} ({} rows) through an index and then filters most rows away on {}",
+                         relation, rows, names(s.columns));
     case Opening::JoinScan:
       return fmt::format("The plan scans all of {} ({} rows) for a join on {}", relation, rows, names(s.columns));
     case Opening::FilteredScan:

@@ -20,6 +20,7 @@ enum class Opening {
   FilteredScan,    // a Seq Scan whose Filter names the relation's columns
   SortUnderLimit,  // a Sort of a Seq Scan's rows feeding a Limit
   JoinScan,        // a Seq Scan joined per outer row of a Nested Loop, or read in full to match a far smaller side
+  FilteredIndexScan,  // an Index or Bitmap Heap Scan whose Filter does the rest of the work
 };
 
 struct Opportunity {
@@ -29,6 +30,7 @@ struct Opportunity {
   std::string alias;
   std::string filter;                  // the scan's Filter, "" when none
   std::string join_condition;          // Join Filter or Hash Cond naming the relation, "" when none
+  std::string index_condition;         // FilteredIndexScan: the Index Cond (Recheck Cond) the index already serves
   std::vector<std::string> sort_keys;  // "orders.created_at DESC", for SortUnderLimit
   double scan_rows = 0;                // the scan's estimated output rows
   std::vector<std::string> plan_lines; // the nodes that show it, outermost first, as EXPLAIN's text prints them

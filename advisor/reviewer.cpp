@@ -153,9 +153,13 @@ void Reviewer::suggest(Session& s, const Candidate& c, const Best& best) {
       continue;
     }
     if (!catalog.info) continue;
+    // Whether the Filter removes most of the index's rows only HypoPG's
+    // estimate can tell (no ANALYZE); without it this one is left alone.
+    if (where.opening == Opening::FilteredIndexScan && !s.hypopg) continue;
     classes[{where.schema, where.relation}] = size_class(catalog.info->rows);
     if (catalog.info->rows < static_cast<double>(settings_.min_table_rows)) continue;
     ColumnUse use;
+    add_condition(use, where.alias, where.index_condition);
     add_condition(use, where.alias, where.filter);
     add_condition(use, where.alias, where.join_condition);
     if (where.opening == Opening::SortUnderLimit) {

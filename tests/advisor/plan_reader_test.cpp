@@ -69,7 +69,19 @@ TEST(PlanReader, BigTableJoinedToAFewRowsIsAJoinScan) {
   }
 }
 
-TEST(PlanReader, IndexScansAndUnfilteredAggregatesOfferNothing) {
+TEST(PlanReader, IndexScanWhoseFilterDoesTheRestNamesBothConditions) {
+  const ReadPlan p = read_plan(plan("index_scan_with_filter"));
+  ASSERT_EQ(p.opportunities.size(), 1u);
+  const Opportunity& o = p.opportunities[0];
+  EXPECT_EQ(o.opening, Opening::FilteredIndexScan);
+  EXPECT_EQ(o.index_condition, "(orders.region = 3)");
+  EXPECT_EQ(o.filter, "(orders.customer_id = 42)");
+  EXPECT_EQ(o.plan_lines, std::vector<std::string>{
+                              "Bitmap Heap Scan on public.orders  (cost=111.60..1889.20 rows=2 width=4)  Recheck Cond: "
+                              "(orders.region = 3)  Filter: (orders.customer_id = 42)"});
+}
+
+TEST(PlanReader, IndexScansWithoutFilterAndUnfilteredAggregatesOfferNothing) {
   EXPECT_TRUE(read_plan(plan("unfiltered_seq_scan")).opportunities.empty());
   const ReadPlan p = read_plan(plan("with_hypothetical_index"));
   EXPECT_TRUE(p.opportunities.empty());

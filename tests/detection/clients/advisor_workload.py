@@ -5,7 +5,8 @@ customer_id; adv_small: 1,000 rows; adv_customers: 50 rows).
   hypo      psycopg2 on database adv_hypo (HypoPG installed), one request per
             scenario: the indexed twin's loop, the small table's loop, an N+1 on
             adv_orders.customer_id under its parent, two equalities and a range,
-            ORDER BY .. LIMIT
+            ORDER BY .. LIMIT, a join to a few customers, and the twin's index
+            with a filter on another column
   asyncpg   asyncpg on adv_hypo: a loop with binary int4 and timestamptz parameters
   plain     psycopg2 on database adv_plain (no HypoPG): the N+1
   n_plus_one psycopg2 on adv_hypo: the N+1; prints each result
@@ -49,6 +50,10 @@ def hypo():
         lambda: cur.execute("SELECT id FROM adv_orders WHERE status = %s AND region = %s AND created_at > %s",
                             ("paid", 3, datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc))),
         lambda: cur.execute("SELECT id, created_at FROM adv_orders ORDER BY created_at DESC LIMIT 10"),
+        lambda: cur.execute("SELECT c.id, o.total FROM adv_customers c JOIN adv_orders o ON o.customer_id = c.id "
+                            "WHERE c.id < %s", (3,)),
+        lambda: [cur.execute("SELECT id FROM adv_orders_indexed WHERE customer_id = %s AND region = %s", (c, 3))
+                 for c in range(LOOP)],
     ]
     for run in scenarios:
         run()
