@@ -268,6 +268,19 @@ TEST_F(AdvisorDetection, WrongPasswordIsALoginFaultLoggedOnce) {
   EXPECT_TRUE(of_kind(findings, "missing_index").empty()) << dump(findings);
 }
 
+// An EXPLAIN that outlives advisor.statement_timeout_ms (a 60-way join takes
+// milliseconds to plan; the timeout is 1 ms) is a timeout fault, counted
+// and logged, and the client's own statement is untouched.
+TEST_F(AdvisorDetection, StatementTimeoutIsATimeoutFault) {
+  const uint16_t admin = free_port();
+  DetectionProxy proxy(config("adv_reader", admin, "statement_timeout_ms = 1\n"));
+  ASSERT_TRUE(proxy.started());
+  EXPECT_EQ(proxy.run_client("advisor_workload.py", "slow_plan", "advisor_timeout"), "1\n");
+  EXPECT_TRUE(metric_reaches(admin, "pgsleuth_advisor_faults_total{cause=\"timeout\"} 1", std::chrono::seconds(60)));
+  EXPECT_TRUE(proxy.process().log_says("(timeout;"));
+  EXPECT_TRUE(of_kind(proxy.finish(), "missing_index").empty());
+}
+
 // The advisor's connection is terminated between two candidates: the next
 // one finds it dead, counts connection_lost, logs in again once and is
 // explained; clients notice nothing.

@@ -10,6 +10,7 @@ customer_id; adv_small: 1,000 rows; adv_customers: 50 rows).
   asyncpg   asyncpg on adv_hypo: a loop with binary int4 and timestamptz parameters
   plain     psycopg2 on database adv_plain (no HypoPG): the N+1
   n_plus_one psycopg2 on adv_hypo: the N+1; prints each result
+  slow_plan psycopg2 on adv_hypo: a 60-way self-join of adv_small, milliseconds to plan
 Usage: advisor_workload.py MODE DIRECT_PORT PROXY_PORT APPLICATION_NAME"""
 import asyncio
 import datetime
@@ -17,7 +18,8 @@ import time
 
 import client_args
 
-MODE, DIRECT_PORT, PROXY_PORT, APPLICATION_NAME = client_args.parse(["hypo", "asyncpg", "plain", "n_plus_one"])
+MODE, DIRECT_PORT, PROXY_PORT, APPLICATION_NAME = client_args.parse(["hypo", "asyncpg", "plain", "n_plus_one",
+                                                                      "slow_plan"])
 LOOP = 12
 # More than window.idle_gap_ms (1000 in kBaseConfig): each scenario is its own request.
 BETWEEN_REQUESTS_S = 1.6
@@ -71,8 +73,18 @@ async def binary_loop():
     await conn.close()
 
 
+def slow_plan():
+    joins = "".join(f" JOIN adv_small a{i} ON a{i}.id = a{i - 1}.customer_id" for i in range(2, 61))
+    conn, cur = psycopg2_cursor("adv_hypo")
+    cur.execute(f"SELECT a1.id FROM adv_small a1{joins} WHERE a1.customer_id = %s", (5,))
+    print(len(cur.fetchall()))
+    conn.close()
+
+
 if MODE == "hypo":
     hypo()
+elif MODE == "slow_plan":
+    slow_plan()
 elif MODE == "asyncpg":
     asyncio.run(binary_loop())
 else:
