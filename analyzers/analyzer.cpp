@@ -45,6 +45,7 @@ struct Analyzer::Impl {
   ConnectionChurnTracker churn;
   FanOutDetector fan_out;
   AnalyzerStats stats;
+  WindowObserver observer;
 };
 
 void Analyzer::Impl::window_closed(const RequestWindow& window, SteadyTime now) {
@@ -69,6 +70,7 @@ void Analyzer::Impl::window_closed(const RequestWindow& window, SteadyTime now) 
   select_star.detect(window, found);
   detect_slow_queries(window, found);
   detect_query_budget(window, found);
+  if (observer) observer(window, found);
 
   for (const auto& d : found) publish(d, &window, window.first_conn(), ts, now);
   write(build_request_summary(window, ts));
@@ -160,6 +162,20 @@ void Analyzer::close_all(SteadyTime now) {
 
 void Analyzer::reload(const config::AnalysisSettings& settings) {
   impl_->settings = std::make_shared<const config::AnalysisSettings>(settings);
+}
+
+void Analyzer::observe_windows(WindowObserver observer) { impl_->observer = std::move(observer); }
+
+void Analyzer::publish(findings::Finding finding, SteadyTime now) {
+  const auto held_back = impl_->limiter.admit(to_string(finding.kind()), finding.fingerprint.value_or(""),
+                                              impl_->settings->max_repeats_per_minute, now);
+  if (!held_back) {
+    ++impl_->stats.findings_suppressed;
+    return;
+  }
+  finding.suppressed_since_last = *held_back;
+  ++impl_->stats.findings;
+  impl_->write(finding);
 }
 
 AnalyzerStats Analyzer::stats() const {

@@ -3,8 +3,10 @@
 // Single-threaded (the analysis thread owns it); time is passed in so tests
 // can drive it with synthetic clocks.
 
+#include <functional>
 #include <memory>
 
+#include "analyzers/detection.hpp"
 #include "config/config.hpp"
 #include "findings/finding_sink.hpp"
 #include "statements/analyzed_statement.hpp"
@@ -42,6 +44,14 @@ class Analyzer {
   void reload(const config::AnalysisSettings& settings);
 
   AnalyzerStats stats() const;
+
+  // Called with each window as it ends and what its detectors found, before
+  // their findings are written (the index advisor's candidates come from here).
+  using WindowObserver = std::function<void(const RequestWindow&, const Detections&)>;
+  void observe_windows(WindowObserver observer);
+  // A finding made outside the windows (the index advisor's, about a
+  // statement that passed the allowlist): the rate limit, then the sink.
+  void publish(findings::Finding finding, SteadyTime now);
 
  private:
   struct Impl;

@@ -127,8 +127,16 @@ void RequestWindow::keep_sample(FingerprintGroup& group, const AnalyzedStatement
   for (const auto& s : group.samples) {
     if (s.params_hash == hash) return;
   }
-  group.samples.push_back(Sample{cut_utf8(stmt.sql, settings_->window.max_sample_sql_bytes),
-                                 stmt.sample_params, stmt.event.conn, hash});
+  Sample sample;
+  sample.sql = cut_utf8(stmt.sql, settings_->window.max_sample_sql_bytes);
+  sample.params = stmt.sample_params;
+  sample.conn = stmt.event.conn;
+  sample.params_hash = hash;
+  sample.sql_whole = sample.sql.size() == stmt.sql.size();
+  if (stmt.event.extended) {
+    for (const auto& p : stmt.event.params) sample.param_types.push_back(p.type_oid);
+  }
+  group.samples.push_back(std::move(sample));
 }
 
 void RequestWindow::remember_cells(const AnalyzedStatement& stmt, uint32_t record_index) {

@@ -31,6 +31,10 @@ struct Sample {
   std::optional<std::vector<std::optional<std::string>>> params;
   events::ConnectionInfoPtr conn;
   uint64_t params_hash = 0;
+  // For the index advisor, which explains the statement again: whether
+  // `sql` is the whole text, and the client's parameter type OIDs.
+  bool sql_whole = true;
+  std::vector<uint32_t> param_types;
 };
 
 // One tracked execution, without its text (the group holds samples).

@@ -2,6 +2,7 @@
 
 #include "admin/admin_server.hpp"
 #include "admin/metrics_exposition.hpp"
+#include "advisor/advisor_metrics.hpp"
 #include "app/app_metrics.hpp"
 #include "findings/json.hpp"
 
@@ -54,6 +55,9 @@ admin::MetricsSnapshot snapshot(const AdminState& state, proxy::ProxyServer& pro
   for (const auto& [route, h] : routes.statement_histograms()) per_route.values.emplace(route, histogram_of(h));
   m.metrics.emplace_back(std::move(per_route));
   m.add(kAppMetrics, app);
+  // At 0 while the advisor is off, so dashboards need no special case.
+  m.add(advisor::kAdvisorMetrics,
+        analysis.advisor() ? analysis.advisor()->metrics() : MetricValues<advisor::AdvisorMetric>{});
   return m;
 }
 

@@ -14,6 +14,14 @@ AnalysisThread::AnalysisThread(std::vector<events::SpscRing<events::Event>*> que
       analyzer_(std::make_unique<analyzers::Analyzer>(options_.settings, sink_)),
       builder_(options_.cache_bytes) {
   if (!options_.events_path.empty()) event_log_ = std::make_unique<EventLog>(options_.events_path);
+  if (auto* adv = options_.advisor) {
+    advisor_feed_ = std::make_unique<advisor::CandidateFeed>(
+        options_.advisor_min_total_ms, [adv](advisor::Candidate&& c) { return adv->submit(std::move(c)); });
+    analyzer_->observe_windows([feed = advisor_feed_.get()](const analyzers::RequestWindow& w,
+                                                            const analyzers::Detections& found) {
+      feed->window_closed(w, found);
+    });
+  }
 }
 
 AnalysisThread::~AnalysisThread() { stop(); }
@@ -47,6 +55,7 @@ void AnalysisThread::run() {
     auto now = Clock::now();
     if (now - last_tick >= std::chrono::milliseconds(50)) {
       analyzer_->tick(now);
+      take_advice();
       clock_sinks(false);
       if (event_log_) event_log_->flush();
       publish_metrics();
@@ -67,6 +76,7 @@ void AnalysisThread::run() {
     if (n == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   analyzer_->close_all(Clock::now());
+  take_advice();
   clock_sinks(true);
   if (event_log_) event_log_->flush();
   publish_metrics();
@@ -78,6 +88,14 @@ void AnalysisThread::clock_sinks(bool last) {
   } catch (const std::exception& e) {
     spdlog::error("writing route summaries failed: {}", e.what());
   }
+}
+
+// The advisor's findings go through the analyzer's rate limit to the sinks,
+// on this thread like every other finding.
+void AnalysisThread::take_advice() {
+  if (!options_.advisor) return;
+  options_.advisor->take_findings(
+      [this](findings::Finding&& f) { analyzer_->publish(std::move(f), Clock::now()); });
 }
 
 size_t AnalysisThread::drain() {

@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "admin/latency_histogram.hpp"
+#include "advisor/advisor.hpp"
+#include "advisor/candidate_feed.hpp"
 #include "analyzers/analyzer.hpp"
 #include "app/event_log.hpp"
 #include "statements/statement_builder.hpp"
@@ -36,6 +38,10 @@ class AnalysisThread {
     config::AnalysisSettings settings;
     uint64_t cache_bytes = 4 * 1024 * 1024;
     std::string events_path;  // empty: no debug stream
+    // The index advisor (advisor.enabled): fed from windows as they end,
+    // its findings written from here. Null: off.
+    advisor::Advisor* advisor = nullptr;
+    uint32_t advisor_min_total_ms = 200;
   };
 
   AnalysisThread(std::vector<events::SpscRing<events::Event>*> queues, Options options,
@@ -52,6 +58,7 @@ class AnalysisThread {
   void reload(const config::AnalysisSettings& settings);
   AnalysisMetrics metrics() const;
   const admin::LatencyHistogram& statement_durations() const { return durations_; }
+  const advisor::Advisor* advisor() const { return options_.advisor; }
 
  private:
   void run();
@@ -61,6 +68,7 @@ class AnalysisThread {
   void handle(events::Event&& ev);
   void publish_metrics();
   void clock_sinks(bool last);
+  void take_advice();
 
   std::vector<events::SpscRing<events::Event>*> queues_;
   Options options_;
@@ -68,6 +76,7 @@ class AnalysisThread {
   std::unique_ptr<analyzers::Analyzer> analyzer_;
   statements::StatementBuilder builder_;
   std::unique_ptr<EventLog> event_log_;
+  std::unique_ptr<advisor::CandidateFeed> advisor_feed_;
   AnalysisMetrics local_;
   admin::LatencyHistogram durations_;
   std::thread thread_;

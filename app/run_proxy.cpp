@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/admin_wiring.hpp"
+#include "app/advisor_wiring.hpp"
 #include "app/analysis_thread.hpp"
 #include "app/finding_router.hpp"
 #include "app/findings_output.hpp"
@@ -108,7 +109,12 @@ int run_proxy(const config::CommandLine& command_line) {
   for (size_t i = 0; i < server.thread_count(); ++i) {
     if (auto* q = server.event_queue(i)) queues.push_back(q);  // none with --no-analysis
   }
-  AnalysisThread analysis(queues, {cfg.analysis, cfg.fingerprint.cache_bytes, command_line.events_path},
+  // Declared before analysis, which submits to it, so it outlives it.
+  std::unique_ptr<advisor::Advisor> advisor = make_advisor(cfg);
+  if (advisor) advisor->start();
+  AnalysisThread analysis(queues,
+                          {cfg.analysis, cfg.fingerprint.cache_bytes, command_line.events_path, advisor.get(),
+                           cfg.advisor.min_total_ms},
                           router);
   analysis.start();
 
@@ -121,6 +127,7 @@ int run_proxy(const config::CommandLine& command_line) {
       spdlog::critical("admin endpoint: {}", e.what());
       server.stop(std::chrono::milliseconds(0));
       analysis.stop();
+      if (advisor) advisor->stop();
       return 1;
     }
   }
@@ -163,6 +170,7 @@ int run_proxy(const config::CommandLine& command_line) {
   // Sessions are gone: what analysis still has queued gets the same time
   // (a second at least), so a backlog cannot hold the exit for long.
   analysis.stop(std::chrono::milliseconds(std::max<uint32_t>(cfg.proxy.shutdown_grace_ms, 1000)));
+  if (advisor) advisor->stop();
   // The stores' writers then get the same time for what still waits.
   for (sinks::StoreWriter* store : output.stores) {
     store->stop(std::chrono::milliseconds(std::max<uint32_t>(cfg.proxy.shutdown_grace_ms, 1000)));

@@ -144,6 +144,19 @@ struct ServerTlsSettings {
   bool operator==(const ServerTlsSettings&) const = default;
 };
 
+// The index advisor: EXPLAIN on a side connection per database, as `user`.
+// Read at start only (a SIGHUP names a change, as for [proxy]).
+struct AdvisorSettings {
+  bool enabled = false;
+  std::string user;                      // role of the side connection; same upstream, the statement's database
+  std::string password_file;             // its password (first line), if the server asks for one
+  uint32_t min_total_ms = 200;           // a fingerprint is explained once its executions took this long in total
+  uint32_t max_explains_per_minute = 30;
+  uint64_t min_table_rows = 10000;       // only tables at least this large make a missing_index finding
+  uint32_t statement_timeout_ms = 2000;
+  bool operator==(const AdvisorSettings&) const = default;
+};
+
 struct Config {
   ProxySettings proxy;
   ClientTlsSettings client_tls;
@@ -154,6 +167,7 @@ struct Config {
   FingerprintSettings fingerprint;
   AdminSettings admin;
   LogSettings log;
+  AdvisorSettings advisor;
   std::string config_path;               // where it was loaded from, if anywhere
   bool operator==(const Config&) const = default;
 };

@@ -242,6 +242,14 @@ std::vector<Section> schema(Config& c) {
       {"log",
        {{"level", one_of(c.log.level, kLogLevels)},
         {"format", one_of(c.log.format, {"text", "json"})}}},
+      {"advisor",
+       {{"enabled", boolean(c.advisor.enabled)},
+        {"user", any_string(c.advisor.user)},
+        {"password_file", any_string(c.advisor.password_file)},
+        {"min_total_ms", integer_in(c.advisor.min_total_ms, 1, kU32Max)},
+        {"max_explains_per_minute", integer_in(c.advisor.max_explains_per_minute, 1, 100'000)},
+        {"min_table_rows", integer_in(c.advisor.min_table_rows, 0, std::numeric_limits<int64_t>::max())},
+        {"statement_timeout_ms", integer_in(c.advisor.statement_timeout_ms, 1, kHour)}}},
   };
 }
 

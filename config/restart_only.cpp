@@ -35,6 +35,13 @@ std::vector<std::string> restart_only_changes(const Config& a, const Config& b) 
   check("admin.recent_requests", a.admin.recent_requests, b.admin.recent_requests);
   check("log.level", a.log.level, b.log.level);
   check("log.format", a.log.format, b.log.format);
+  check("advisor.enabled", a.advisor.enabled, b.advisor.enabled);
+  check("advisor.user", a.advisor.user, b.advisor.user);
+  check("advisor.password_file", a.advisor.password_file, b.advisor.password_file);
+  check("advisor.min_total_ms", a.advisor.min_total_ms, b.advisor.min_total_ms);
+  check("advisor.max_explains_per_minute", a.advisor.max_explains_per_minute, b.advisor.max_explains_per_minute);
+  check("advisor.min_table_rows", a.advisor.min_table_rows, b.advisor.min_table_rows);
+  check("advisor.statement_timeout_ms", a.advisor.statement_timeout_ms, b.advisor.statement_timeout_ms);
   // A key added to these sections but not above still gets named, coarsely.
   auto section = [&out](std::string_view name, bool changed) {
     const std::string prefix = std::string(name) + ".";
@@ -45,6 +52,7 @@ std::vector<std::string> restart_only_changes(const Config& a, const Config& b) 
   section("admin", a.admin != b.admin);
   section("log", a.log != b.log);
   section("fingerprint", a.fingerprint != b.fingerprint);
+  section("advisor", a.advisor != b.advisor);
   return out;
 }
 

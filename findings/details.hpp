@@ -93,7 +93,7 @@ struct ConnectionChurnDetails {
   double median_lifetime_ms = 0;
 };
 
-// The contract's fields; no detector makes this kind yet.
+// The contract's fields; the index advisor (advisor/) makes this kind.
 struct MissingIndexDetails {
   static constexpr FindingKind kKind = FindingKind::MissingIndex;
   std::string relation;

@@ -7,7 +7,7 @@ PKGS=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libpg-query-dev libfmt-dev libspdlog-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev libtomlplusplus-dev libpq-dev
-  postgresql-15 postgresql-client-15 pgbouncer
+  postgresql-15 postgresql-client-15 postgresql-15-hypopg pgbouncer
   python3 python3-psycopg2 python3-asyncpg python3-django python3-sqlalchemy
   curl procps chromium python3-yaml
   clang libclang-rt-14-dev ccache

@@ -113,7 +113,8 @@ not_for_building = {"libgtest-dev", "libgmock-dev", "libbenchmark-dev", "postgre
                     "python3-asyncpg", "python3-django", "python3-sqlalchemy", "curl", "procps",
                     "chromium", "python3-yaml", "clang", "libclang-rt-14-dev", "ccache",
                     "openssl",  # openssl: the CLI the TLS tests make certificates with
-                    "prometheus"}  # promtool and a real Prometheus for tests/alerts
+                    "prometheus",  # promtool and a real Prometheus for tests/alerts
+                    "postgresql-15-hypopg"}  # the index advisor's tests verify with HypoPG
 unknown = [p for p in install_deps if p not in not_for_building and not
            (p.endswith("-dev") or p in {"build-essential", "cmake", "ninja-build", "pkg-config"})]
 check(not unknown, "every install-deps.sh package is classified as build or test/demo", str(unknown))
@@ -196,7 +197,7 @@ check(bool(first_block) and re.match(r"# pgsleuth\n\n```sh\n", readme) and
       "scripts/demo.sh" in first_block.group(1) and "scripts/test.sh" in first_block.group(1),
       "README opens with the demo and test commands")
 # Each metric is declared once, in its stage's table.
-metric_tables = ["proxy/proxy_metrics.hpp", "app/app_metrics.hpp"]
+metric_tables = ["proxy/proxy_metrics.hpp", "app/app_metrics.hpp", "advisor/advisor_metrics.hpp"]
 code_metrics = {m for t in metric_tables for m in re.findall(r'"(pgsleuth_\w+)"', read(t))}
 # A histogram's series (_bucket, _sum, _count) name the histogram.
 doc_metrics = {re.sub(r"_(bucket|sum|count)$", "", m) if re.sub(r"_(bucket|sum|count)$", "", m) in code_metrics else m

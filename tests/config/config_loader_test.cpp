@@ -40,8 +40,8 @@ TEST(ConfigLoader, ExampleFileDocumentsEveryKey) {
     if (!line.empty() && line[0] != '#' && line[0] != '[' && line.find(" = ") != std::string::npos) ++keys;
   }
   // 13 proxy + 8 TLS + 6 output + 1 instance + 6 window + 6 thresholds + 3 churn + 3 suppress
-  // + 1 fingerprint + 3 admin + 2 log.
-  EXPECT_EQ(keys, 53);
+  // + 1 fingerprint + 3 admin + 2 log + 7 advisor.
+  EXPECT_EQ(keys, 60);
 }
 
 TEST(ConfigLoader, ReadsEveryKey) {
@@ -146,6 +146,41 @@ format = "json"
   EXPECT_EQ(c.log.format, "json");
   // Analysis mirrors the output settings it reads.
   EXPECT_EQ(c.analysis.max_repeats_per_minute, 0u);
+}
+
+// The contract's [advisor] table: every key read, its defaults when absent,
+// and a bad value named like any other key's.
+TEST(ConfigLoader, ReadsTheAdvisorTable) {
+  const Config defaults = load_config_text("[advisor]\n", "empty_advisor.toml");
+  EXPECT_FALSE(defaults.advisor.enabled);
+  EXPECT_EQ(defaults.advisor.user, "");
+  EXPECT_EQ(defaults.advisor.password_file, "");
+  EXPECT_EQ(defaults.advisor.min_total_ms, 200u);
+  EXPECT_EQ(defaults.advisor.max_explains_per_minute, 30u);
+  EXPECT_EQ(defaults.advisor.min_table_rows, 10000u);
+  EXPECT_EQ(defaults.advisor.statement_timeout_ms, 2000u);
+
+  const Config c = load_config_text(R"(
+[advisor]
+enabled = true
+user = "advisor"
+password_file = "/etc/pgsleuth/advisor.pass"
+min_total_ms = 50
+max_explains_per_minute = 5
+min_table_rows = 500
+statement_timeout_ms = 750
+)", "advisor.toml");
+  EXPECT_TRUE(c.advisor.enabled);
+  EXPECT_EQ(c.advisor.user, "advisor");
+  EXPECT_EQ(c.advisor.password_file, "/etc/pgsleuth/advisor.pass");
+  EXPECT_EQ(c.advisor.min_total_ms, 50u);
+  EXPECT_EQ(c.advisor.max_explains_per_minute, 5u);
+  EXPECT_EQ(c.advisor.min_table_rows, 500u);
+  EXPECT_EQ(c.advisor.statement_timeout_ms, 750u);
+
+  EXPECT_EQ(error_of("[advisor]\nmax_explains_per_minute = 0\n"),
+            "test.toml:2: advisor.max_explains_per_minute = 0: must be an integer from 1 to 100000");
+  EXPECT_EQ(error_of("[advisor]\nenabled = \"yes\"\n"), "test.toml:2: advisor.enabled = \"yes\": must be true or false");
 }
 
 TEST(ConfigLoader, ReadsBothTlsLegs) {

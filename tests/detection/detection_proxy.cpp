@@ -111,9 +111,13 @@ Findings DetectionProxy::finish() {
 }
 
 Findings DetectionProxy::wait_for(std::string_view kind, std::chrono::milliseconds timeout) {
+  return wait_for(kind, 1, timeout);
+}
+
+Findings DetectionProxy::wait_for(std::string_view kind, size_t count, std::chrono::milliseconds timeout) {
   if (!proxy_) return {};
   return poll_until([&] { return parse_findings(read_file(proxy_->findings_path())); },
-                    [&](const Findings& findings) { return !of_kind(findings, kind).empty(); }, timeout);
+                    [&](const Findings& findings) { return of_kind(findings, kind).size() >= count; }, timeout);
 }
 
 ClientRun run_client_through_proxy(const std::string& config_toml, const std::string& script,

@@ -68,6 +68,8 @@ class DetectionProxy {
   // While pgsleuth runs: re-reads the findings file (complete lines only)
   // until one line is of `kind` or `timeout` passes; the lines read last.
   Findings wait_for(std::string_view kind, std::chrono::milliseconds timeout = kSettleTimeout);
+  // The same until `count` lines are of `kind`.
+  Findings wait_for(std::string_view kind, size_t count, std::chrono::milliseconds timeout = kSettleTimeout);
 
   // Stops pgsleuth with SIGTERM (every open window ends and is written),
   // expects exit status 0, and returns every line of the findings file,

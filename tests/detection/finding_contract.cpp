@@ -12,7 +12,8 @@ namespace json = boost::json;
 
 const std::set<std::string> kFindingKinds = {
     "n_plus_one",     "duplicate_query", "unbatched_write",       "unbounded_select",
-    "select_star",    "slow_query",      "query_budget_exceeded", "connection_churn"};
+    "select_star",    "slow_query",      "query_budget_exceeded", "connection_churn",
+    "missing_index"};
 const std::set<std::string> kSeverities = {"critical", "high", "medium", "low"};
 const std::set<std::string> kSources = {"traceparent", "transaction", "idle_gap"};
 
@@ -106,6 +107,21 @@ void check_kind_fields(Problems& p, const std::string& kind) {
     p.integer("bytes", 0);
   } else if (kind == "slow_query") {
     p.number("duration_ms");
+  } else if (kind == "missing_index") {
+    p.string("relation", false, true);
+    p.string_array("columns", false);
+    const auto* columns = p.field("columns");
+    if (columns && columns->is_array() && columns->as_array().empty()) p.add("columns", "empty");
+    p.matches("ddl", std::regex("CREATE INDEX CONCURRENTLY ON .+ \\(.+\\)"));
+    p.string_array("plan", false);
+    p.number("cost_before");
+    const auto* after = p.field("cost_after");
+    const auto* verified = p.field("verified_with");
+    if (after && !after->is_null() && !after->is_number()) p.add("cost_after", "not a number or null");
+    if (verified && !(verified->is_null() || *verified == "hypopg")) p.add("verified_with", "not \"hypopg\" or null");
+    if (after && verified && after->is_null() != verified->is_null()) {
+      p.add("cost_after", "null exactly when verified_with is null");
+    }
   } else if (kind == "query_budget_exceeded") {
     p.number("db_time_ms");
     const auto* top = p.field("top");

@@ -28,7 +28,7 @@ TEST(JsonRoundTrip, EveryGoldenLineParsesIntoValuesThatWriteItAgain) {
   EXPECT_GT(summaries, 0u);
 }
 
-// No detector makes missing_index yet; its line is the contract's.
+// The advisor's missing_index line (advisor/missing_index_finding.cpp fills it).
 Finding missing_index() {
   Finding f;
   f.ts = WallTime{} + std::chrono::seconds(1700000000);
