@@ -35,7 +35,7 @@ CMD ["python3", "/app/shop_app.py"]
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libpg-query1504.0 libfmt9 libspdlog1.10 libtomlplusplus3 libssl3 libxxhash0 \
+      libpg-query1504.0 libfmt9 libspdlog1.10 libtomlplusplus3 libssl3 \
       libpq5 libgssapi-krb5-2 libkrb5-3 libk5crypto3 libkrb5support0 libcom-err2 libkeyutils1 \
       libldap-2.5-0 libsasl2-2 libgnutls30 libnettle8 libhogweed6 libgmp10 libidn2-0 libunistring2 \
       libp11-kit0 libtasn1-6 libffi8 \
