@@ -14,31 +14,10 @@ MODE=${MODE:-simple}
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 BUILD_DIR=${BUILD_DIR:-build-release}
 
-bash scripts/install-deps.sh
+# shellcheck source=bench/bench_common.sh
+. "$ROOT/bench/bench_common.sh"
 command -v pgbouncer >/dev/null || { echo "cpu_per_tx: pgbouncer not found" >&2; exit 1; }
-cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPGSLEUTH_BUILD_TESTS=OFF >/dev/null
-cmake --build "$BUILD_DIR" --target pgsleuth -j "$(nproc)" >/dev/null
-
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }
-
-WORK=$(mktemp -d)
-chmod 755 "$WORK"
-[ "$(id -u)" = 0 ] && chown postgres "$WORK"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  # Started through su: its own pid is not in PIDS.
-  pkill -f "^pgbouncer $WORK/pgbouncer.ini" 2>/dev/null || true
-  as_pg "$PGBIN/pg_ctl -D $WORK/data stop -m immediate" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-PG_PORT=$(free_port)
-as_pg "$PGBIN/initdb -D $WORK/data -A trust" >/dev/null
-as_pg "$PGBIN/pg_ctl -D $WORK/data -l $WORK/pg.log -w -o '-p $PG_PORT -k $WORK -c listen_addresses=127.0.0.1 -c fsync=off -c shared_buffers=256MB -c autovacuum=off' start" >/dev/null
-as_pg "$PGBIN/pgbench -h 127.0.0.1 -p $PG_PORT -i -s 10 postgres" >/dev/null 2>&1
+start_cluster 10 -c shared_buffers=256MB -c autovacuum=off
 
 BOUNCER_PORT=$(free_port)
 cat > "$WORK/pgbouncer.ini" <<EOF

@@ -5,41 +5,64 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <string>
+#include <system_error>
+#include <vector>
 
-#include <boost/asio/detail/reactor.hpp>
+#include <boost/asio/ip/udp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/version.hpp>
 
 namespace pgsleuth::proxy {
 
 namespace {
 
-#if !defined(BOOST_ASIO_HAS_EPOLL) || BOOST_VERSION != 108100 || defined(BOOST_ASIO_HAS_IO_URING_AS_DEFAULT)
-#error "EventLoop nests Boost 1.81's epoll_reactor descriptor; check epoll_fd_ before changing Boost"
+// Which reactor Asio uses is its public configuration.
+#if !defined(BOOST_ASIO_HAS_EPOLL) || defined(BOOST_ASIO_HAS_IO_URING_AS_DEFAULT)
+#error "EventLoop nests the io_context's epoll descriptor: build Boost.Asio with its epoll reactor"
 #endif
 
-// Asio keeps its epoll descriptor private. An explicit instantiation may
-// name a private member (C++20 [temp.spec.general]/6), which lets this file
-// read it without touching Boost's headers.
-using ReactorFd = int boost::asio::detail::epoll_reactor::*;
-ReactorFd reactor_fd_member();
-template <ReactorFd Member>
-struct ReactorFdAccess {
-  friend ReactorFd reactor_fd_member() { return Member; }
-};
-template struct ReactorFdAccess<&boost::asio::detail::epoll_reactor::epoll_fd_>;
+// The descriptors of this process that are epoll instances whose interest
+// list holds `target`, as the kernel shows them (proc(5): /proc/self/fdinfo
+// of an epoll descriptor has one "tfd:" line per registered descriptor).
+std::vector<int> epolls_watching(int target) {
+  std::vector<int> found;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+    std::error_code link_ec;
+    if (std::filesystem::read_symlink(entry.path(), link_ec) != "anon_inode:[eventpoll]") continue;
+    const std::string fd = entry.path().filename().string();
+    std::ifstream info("/proc/self/fdinfo/" + fd);
+    std::string line;
+    while (std::getline(info, line)) {
+      int tfd = -1;
+      if (std::sscanf(line.c_str(), "tfd: %d", &tfd) == 1 && tfd == target) {
+        found.push_back(std::stoi(fd));
+        break;
+      }
+    }
+  }
+  return found;
+}
 
+// Asio keeps its epoll descriptor to itself; it is the one epoll instance
+// that a socket just opened on `io` is registered with. Opening one also
+// makes the reactor the scheduler's task: a new reactor starts with its
+// interrupter readable, and until it is the task poll() never reads that
+// descriptor, which would then stay ready for the outer epoll_wait.
 int asio_epoll_fd(boost::asio::io_context& io) {
-  auto& reactor = boost::asio::use_service<boost::asio::detail::epoll_reactor>(io);
-  // A new reactor starts with its interrupter readable; until it is the
-  // scheduler's task, poll() never reads its descriptor, which would stay
-  // ready for the outer epoll_wait forever. A socket or timer does this
-  // too, but the loop must not depend on one existing first.
-  reactor.init_task();
-  return reactor.*reactor_fd_member();
+  boost::asio::ip::udp::socket probe(io, boost::asio::ip::udp::v4());
+  const auto found = epolls_watching(probe.native_handle());
+  if (found.size() != 1) {
+    throw std::runtime_error("event loop: " + std::to_string(found.size()) +
+                             " epoll descriptors hold a socket just opened on the io_context, not 1: cannot "
+                             "tell which is Asio's (is /proc mounted?)");
+  }
+  return found.front();
 }
 
 [[noreturn]] void fail(const char* what) {

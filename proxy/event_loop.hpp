@@ -2,12 +2,19 @@
 // The loop of one I/O thread: level-triggered epoll over the raw sockets of
 // sessions that are forwarding, with the io_context's own epoll descriptor
 // nested in it, so Asio still runs accept, connect, startup and timers.
+// That descriptor is found as the kernel lists it (event_loop.cpp), with
+// nothing of Asio's but its public API.
 //
-// Why not Asio for forwarding too: Boost 1.81's reactor is edge-triggered,
-// so every read starts with a speculative recv, which in request/response
-// traffic fails with EAGAIN (measured: 4 recv + 2 send per pgbench
-// transaction, against pgbouncer's 2 + 2). Level-triggered readiness needs
-// one recv per message and never loses a wakeup.
+// Why not Asio for forwarding too (bench/cpu_per_tx.sh, -S -c 8, one quiet
+// run each, against this loop's 13.6 us of CPU per transaction):
+// - async_receive: Boost's reactor is edge-triggered and starts every read
+//   with a speculative recv, which in request/response traffic fails with
+//   EAGAIN: 4 recv + 2 send per transaction against pgbouncer's 2 + 2
+//   (bench/syscalls_per_tx.sh), 14.5 us.
+// - async_wait, then our own recv: 2 + 2, but each wait re-arms with an
+//   epoll_ctl: 2 more syscalls, 14.9 us.
+// Level-triggered readiness needs one recv per message, no epoll_ctl while
+// a session forwards, and never loses a wakeup.
 //
 // Asio's handlers run only in io.poll(), called when its descriptor is
 // ready, when another thread posted (post() wakes the loop), or when code

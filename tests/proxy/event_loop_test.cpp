@@ -125,6 +125,34 @@ TEST(EventLoop, AsioTimersFireWhileTheLoopWaits) {
   EXPECT_GE(f.get() - start, 50ms);
 }
 
+// Each loop nests its own io_context's descriptor, found among several
+// epoll instances (other loops', and one of the test's own holding many
+// descriptors): were it another's, this timer would never wake its loop.
+TEST(EventLoop, EachLoopNestsItsOwnIoContextAmongOtherEpolls) {
+  int decoy = ::epoll_create1(EPOLL_CLOEXEC);
+  ASSERT_GE(decoy, 0);
+  SocketPair pair;
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ASSERT_EQ(::epoll_ctl(decoy, EPOLL_CTL_ADD, pair.fds[0], &ev), 0);
+  LoopThread first;
+  LoopThread second;
+  for (LoopThread* t : {&second, &first}) {
+    asio::steady_timer timer(t->io_);
+    std::promise<std::thread::id> fired;
+    t->on_loop([&] {
+      timer.expires_after(10ms);
+      timer.async_wait([&](boost::system::error_code ec) {
+        if (!ec) fired.set_value(std::this_thread::get_id());
+      });
+    });
+    auto f = fired.get_future();
+    ASSERT_EQ(f.wait_for(5s), std::future_status::ready);
+    EXPECT_EQ(f.get(), t->loop_thread_id_);
+  }
+  ::close(decoy);
+}
+
 TEST(EventLoop, ReadinessIsLevelTriggeredUntilDrained) {
   LoopThread t;
   SocketPair pair;
