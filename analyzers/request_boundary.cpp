@@ -51,7 +51,7 @@ bool starts_next_request(const RequestWindow& window,
   if (!stmt.shape) return false;
   const double gap = elapsed_ms(window.last_completed(), stmt.event.started);
   // Cheapest test first: almost every statement of a busy connection fails it.
-  if (gap < kMinRequestGapMs) return false;
+  if (gap < kMinLineageGapMs) return false;
   const auto fp = stmt.shape->fingerprint;
   if (window.head_fingerprint() != fp) {
     const auto known = openers.find(conn);
@@ -69,6 +69,7 @@ bool starts_next_request(const RequestWindow& window,
   // children have run starts the next page whatever the timing, which a
   // starved CPU can blur (gaps inside a request outgrowing those between).
   if (window.head_fingerprint() == fp && window.head_rows_used()) return true;
+  if (gap < kMinRequestGapMs) return false;
   return window.rhythm().count() < kMinRhythmGaps ||
          gap >= kRhythmFactor * window.rhythm().median_ms();
 }

@@ -26,7 +26,8 @@
 //    the minimum.
 // Lineage overrides the timing in one direction: the head again after
 // statements fed by its cells (a parent whose children have run) starts the
-// next request, however the gaps look on a busy machine.
+// next request once the gap passes kMinLineageGapMs, however the rhythm
+// looks on a busy machine.
 // A loop of the window's first statement stays one request: tight, or made
 // of that statement alone with other parameters each time (the price:
 // one-statement requests with different parameters, back to back, stay
@@ -49,13 +50,16 @@ class RequestWindow;
 
 // A request cycle through a web framework takes longer than this between
 // one request's last statement and the next one's first; an ORM's loop
-// over already loaded rows does not. Measured with Django 3.2 and its
-// in-process test client, the fastest a request can follow another: 0.17-
-// 0.5 ms between lazy loads (rare pauses to 1.5 ms, which the rhythm rule
-// below absorbs), 0.86-1.2 ms between detail pages served with no pause at
-// all. 1.0 ms, the first figure here, merged such pages in 1 full test run
-// in 3 (the proxy sees the gap plus two loopback hops).
-inline constexpr double kMinRequestGapMs = 0.6;
+// over already loaded rows, or code reading the same row twice, does not
+// (measured with Django 3.2: 0.17-0.5 ms between lazy loads, 1.3 ms and
+// more between pages served back to back).
+inline constexpr double kMinRequestGapMs = 1.0;
+// With lineage (the head again after statements fed by its rows) the floor
+// is lower: Django's in-process test client serves detail pages with no
+// pause between them 0.86-1.2 ms apart (measured at the ORM), which 1.0 ms
+// merged in 1 full test run in 3, while a loop over such lookup pairs runs
+// at the lazy loads' pace.
+inline constexpr double kMinLineageGapMs = 0.6;
 inline constexpr double kRhythmFactor = 2.0;
 inline constexpr uint32_t kMinRhythmGaps = 3;
 

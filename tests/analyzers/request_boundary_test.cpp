@@ -104,6 +104,18 @@ TEST(RequestBoundary, DetailPagesWithNoPauseBetweenAreStillSeparateRequests) {
   EXPECT_TRUE(h.of_kind("n_plus_one").empty());
 }
 
+// Code reading the same row twice, 0.8 ms apart (psycopg2 under a
+// sanitizer): nothing used the first read's rows, so only the 1 ms floor
+// says it is one request, and it does: a duplicate.
+TEST(RequestBoundary, TheSameReadTwiceWithoutLineageNeedsTheFullFloor) {
+  Harness h;
+  run_settings(h, 800us);
+  run_settings(h, 800us);
+  h.settle();
+  expect_requests(h, 1, 2);
+  EXPECT_EQ(h.of_kind("duplicate_query").size(), 1u);
+}
+
 // The same two lookups in a loop inside one request, at an ORM's pace.
 TEST(RequestBoundary, ALoopOverLookupPairsAtAnOrmsPaceStaysOneRequest) {
   Harness h;
