@@ -65,8 +65,8 @@ bool starts_next_request(const RequestWindow& window,
       params_hash(stmt.value_hashes) != window.last_head_params()) {
     return false;
   }
-  // The head again after statements that used its rows: a parent whose
-  // children have run starts the next page whatever the timing, which a
+  // The head again after statements that read by its rows: a parent whose
+  // children have run starts the next page whatever the rhythm, which a
   // starved CPU can blur (gaps inside a request outgrowing those between).
   if (window.head_fingerprint() == fp && window.head_rows_used()) return true;
   if (gap < kMinRequestGapMs) return false;

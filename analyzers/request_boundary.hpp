@@ -27,7 +27,8 @@
 // Lineage overrides the timing in one direction: the head again after
 // statements fed by its cells (a parent whose children have run) starts the
 // next request once the gap passes kMinLineageGapMs, however the rhythm
-// looks on a busy machine.
+// looks on a busy machine. Only reads count as fed: a row read, updated by
+// its id and read again is one request.
 // A loop of the window's first statement stays one request: tight, or made
 // of that statement alone with other parameters each time (the price:
 // one-statement requests with different parameters, back to back, stay
@@ -54,8 +55,8 @@ class RequestWindow;
 // (measured with Django 3.2: 0.17-0.5 ms between lazy loads, 1.3 ms and
 // more between pages served back to back).
 inline constexpr double kMinRequestGapMs = 1.0;
-// With lineage (the head again after statements fed by its rows) the floor
-// is lower: Django's in-process test client serves detail pages with no
+// With lineage (the head again after SELECTs fed by its rows) the floor is
+// lower: Django's in-process test client serves detail pages with no
 // pause between them 0.86-1.2 ms apart (measured at the ORM), which 1.0 ms
 // merged in 1 full test run in 3, while a loop over such lookup pairs runs
 // at the lazy loads' pace.

@@ -72,7 +72,10 @@ void RequestWindow::add(const AnalyzedStatement& stmt) {
       head_rows_used_ = false;
     } else {
       head_run_only_ = false;
-      head_rows_used_ = head_rows_used_ || fed_by_head(stmt);
+      // Reads only: a write by the head's id (read, update, read again) is
+      // the same request keeping its row, not a child loaded from it.
+      head_rows_used_ =
+          head_rows_used_ || (stmt.shape->facts.kind == fingerprint::StatementKind::Select && fed_by_head(stmt));
     }
   }
   ++statement_count_;

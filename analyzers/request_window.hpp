@@ -91,7 +91,7 @@ class RequestWindow {
   // far), and the parameters of the last of them.
   bool head_run_only() const { return head_run_only_; }
   uint64_t last_head_params() const { return last_head_params_; }
-  // Since the head last ran, a statement's parameter was a cell the head
+  // Since the head last ran, a SELECT's parameter was a cell the head
   // returned: its rows were used, as a request uses its parent's.
   bool head_rows_used() const { return head_rows_used_; }
 

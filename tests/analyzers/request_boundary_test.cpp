@@ -31,6 +31,11 @@ ShapePtr select_book() {
       make_shape({StatementKind::Select, "SELECT id, author_id FROM books WHERE id = $1", {"books"}});
   return s;
 }
+ShapePtr update_book() {
+  static const auto s = make_shape(
+      {StatementKind::Update, "UPDATE books SET title = $1 WHERE id = $2", {"books"}, {"books"}});
+  return s;
+}
 ShapePtr select_author() {
   static const auto s =
       make_shape({StatementKind::Select, "SELECT id, name FROM authors WHERE id = $1", {"authors"}});
@@ -114,6 +119,36 @@ TEST(RequestBoundary, TheSameReadTwiceWithoutLineageNeedsTheFullFloor) {
   h.settle();
   expect_requests(h, 1, 2);
   EXPECT_EQ(h.of_kind("duplicate_query").size(), 1u);
+}
+
+// Read a row, update it by its id, read it again, 0.8 ms apart: the
+// UPDATE used the head's row, but the head comes back over the same
+// values, so this is one request, not the next detail page.
+TEST(RequestBoundary, ARowReadAgainAfterItsUpdateStaysInTheRequest) {
+  Harness h;
+  h.run(Stmt(select_book(), h.conn).params({"3"}).returns(1, {"3", "3"}), 800us);
+  h.run(Stmt(update_book(), h.conn).params({"renamed", "3"}), 800us);
+  h.run(Stmt(select_book(), h.conn).params({"3"}).returns(1, {"3", "3"}), 800us);
+  h.settle();
+  expect_requests(h, 1, 3);
+}
+
+// List pages loading each book's author lazily, with no pause between
+// pages (0.9 ms): the list query comes back over the same values, after
+// lookups that read by its rows: the next page.
+TEST(RequestBoundary, ListPagesWithNoPauseBetweenAreStillSeparateRequests) {
+  Harness h;
+  const auto ids = numbers(10);
+  for (int page = 0; page < 4; ++page) {
+    h.run(Stmt(select_books(), h.conn).params({"10"}).returns(10, id_cells(10)), kInside);
+    for (size_t i = 0; i < ids.size(); ++i) {
+      h.run(Stmt(select_author(), h.conn).params({ids[i]}).returns(1, {ids[i], "a"}),
+            i + 1 == ids.size() ? 900us : kInside);
+    }
+  }
+  h.settle();
+  expect_requests(h, 4, 11);
+  EXPECT_EQ(h.of_kind("n_plus_one").size(), 4u);
 }
 
 // The same two lookups in a loop inside one request, at an ORM's pace.
