@@ -2,6 +2,7 @@
 
 #include <xxhash.h>
 
+#include "fingerprint/comment_layout.hpp"
 #include "fingerprint/edge_comments.hpp"
 #include "fingerprint/shape_cache.hpp"
 #include "fingerprint/shape_plan.hpp"
@@ -34,8 +35,26 @@ bool is_dml(StatementKind k) {
 
 uint64_t hash_key(const std::string& key) { return XXH3_64bits(key.data(), key.size()); }
 
+// The comments around a statement are cut where the statement's own text
+// has them: pg_query_normalize copies them verbatim, while its output may
+// not lex (''x became $1x, trailing junk after a parameter), which would
+// leave them in where the fast path, reading the text, cuts them.
+void trim_edge_comments_of(std::string& normalized, std::string_view text) {
+  const CommentLayout layout = comment_layout(text);
+  if (layout.has_code()) {
+    const size_t head = layout.code_begin;
+    const size_t tail = text.size() - layout.code_end;
+    if (normalized.size() >= head + tail && normalized.compare(0, head, text.substr(0, head)) == 0 &&
+        normalized.compare(normalized.size() - tail, tail, text.substr(layout.code_end)) == 0) {
+      normalized = normalized.substr(head, normalized.size() - head - tail);
+      return;
+    }
+  }
+  trim_edge_comments_in_place(normalized);
+}
+
 StatementAnalysis from_slow(SlowStatement&& slow, std::string_view text) {
-  trim_edge_comments_in_place(slow.shape.normalized);
+  trim_edge_comments_of(slow.shape.normalized, text);
   return StatementAnalysis{std::make_shared<const StatementShape>(std::move(slow.shape)),
                            std::string(text), std::move(slow.constants), {}};
 }
