@@ -126,8 +126,8 @@ TEST(EventLoop, AsioTimersFireWhileTheLoopWaits) {
 }
 
 // Each loop nests its own io_context's descriptor, found among several
-// epoll instances (other loops', and one of the test's own holding many
-// descriptors): were it another's, this timer would never wake its loop.
+// epoll instances (the other loop's, and a decoy of the test's own holding
+// a socket): were it another's, this timer would never wake its loop.
 TEST(EventLoop, EachLoopNestsItsOwnIoContextAmongOtherEpolls) {
   int decoy = ::epoll_create1(EPOLL_CLOEXEC);
   ASSERT_GE(decoy, 0);
