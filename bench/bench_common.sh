@@ -31,3 +31,16 @@ start_cluster() {
   as_pg "$PGBIN/pg_ctl -D $WORK/data -l $WORK/pg.log -w -o '-p $PG_PORT -k $WORK -c listen_addresses=127.0.0.1 -c fsync=off $*' start" >/dev/null
   as_pg "$PGBIN/pgbench -h 127.0.0.1 -p $PG_PORT -i -s $scale postgres" >/dev/null 2>&1
 }
+
+# make_cert DIR: a throwaway self-signed certificate for 127.0.0.1 in
+# DIR/cert.pem and DIR/key.pem, readable by the server's user. No client
+# in these benches verifies it (sslmode=require on every leg): what is
+# measured is the cost of encrypting, not of checking.
+make_cert() {
+  mkdir -p "$1"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+    -keyout "$1/key.pem" -out "$1/cert.pem" >/dev/null 2>&1
+  chmod 0600 "$1/key.pem"
+  [ "$(id -u)" = 0 ] && chown -R postgres "$1"
+  return 0
+}

@@ -4,6 +4,7 @@
 # throughput on a small shared VM. Throwaway cluster, loopback only.
 #   bench/cpu_per_tx.sh                      # pgbench -S -c 8 -j 2, 20000 tx per client
 #   CLIENTS=1 TX=50000 MODE=prepared bench/cpu_per_tx.sh
+#   TLS=1 bench/cpu_per_tx.sh                # every leg on TLS (sslmode=require)
 # Extra pgsleuth flags go in PGSLEUTH_ARGS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,11 +14,25 @@ TX=${TX:-20000}
 MODE=${MODE:-simple}
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 BUILD_DIR=${BUILD_DIR:-build-release}
+TLS=${TLS:-0}
 
 # shellcheck source=bench/bench_common.sh
 . "$ROOT/bench/bench_common.sh"
 command -v pgbouncer >/dev/null || { echo "cpu_per_tx: pgbouncer not found" >&2; exit 1; }
-start_cluster 10 -c shared_buffers=256MB -c autovacuum=off
+SERVER_SSL='' BOUNCER_TLS='' PROXY_TLS='' CLIENT_SSLMODE=disable
+if [ "$TLS" = 1 ]; then
+  make_cert "$WORK/tls"
+  SERVER_SSL="-c ssl=on -c ssl_cert_file=$WORK/tls/cert.pem -c ssl_key_file=$WORK/tls/key.pem"
+  BOUNCER_TLS="client_tls_sslmode = require
+client_tls_cert_file = $WORK/tls/cert.pem
+client_tls_key_file = $WORK/tls/key.pem
+server_tls_sslmode = require"
+  PROXY_TLS="--client-sslmode require --client-tls-cert $WORK/tls/cert.pem --client-tls-key $WORK/tls/key.pem"
+  PROXY_TLS+=" --server-sslmode require"
+  CLIENT_SSLMODE=require
+fi
+# shellcheck disable=SC2086
+start_cluster 10 -c shared_buffers=256MB -c autovacuum=off $SERVER_SSL
 
 BOUNCER_PORT=$(free_port)
 cat > "$WORK/pgbouncer.ini" <<EOF
@@ -33,6 +48,7 @@ max_client_conn = 100
 default_pool_size = 20
 unix_socket_dir =
 logfile = $WORK/pgbouncer.log
+$BOUNCER_TLS
 EOF
 echo '"postgres" ""' > "$WORK/users.txt"
 [ "$(id -u)" = 0 ] && chown postgres "$WORK"/*
@@ -42,14 +58,20 @@ PIDS+=($!)
 PROXY_PORT=$(free_port)
 # shellcheck disable=SC2086
 "$ROOT/$BUILD_DIR/pgsleuth" --listen "127.0.0.1:$PROXY_PORT" --upstream "127.0.0.1:$PG_PORT" \
-  --findings /dev/null ${PGSLEUTH_ARGS:-} 2>"$WORK/pgsleuth.log" &
+  --findings /dev/null $PROXY_TLS ${PGSLEUTH_ARGS:-} 2>"$WORK/pgsleuth.log" &
 PIDS+=($!)
 PGSLEUTH_PID=$!
 sleep 1
 BOUNCER_PID=$(pgrep -f "^pgbouncer $WORK/pgbouncer.ini" | head -1)
+if [ "$TLS" = 1 ]; then  # both legs of both proxies encrypted, or the numbers mean nothing
+  for port in "$BOUNCER_PORT" "$PROXY_PORT"; do
+    legs=$(as_pg "PGSSLMODE=require $PGBIN/psql -h 127.0.0.1 -p $port -At -c 'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()' postgres")
+    [ "$legs" = t ] || { echo "cpu_per_tx: the server leg through port $port is not on TLS" >&2; exit 1; }
+  done
+fi
 
 pgbench_run() {  # port, transactions per client
-  as_pg "$PGBIN/pgbench -h 127.0.0.1 -p $1 -n -S -M $MODE -c $CLIENTS -j $((CLIENTS < 2 ? CLIENTS : 2)) -t $2 postgres" 2>&1 |
+  as_pg "PGSSLMODE=$CLIENT_SSLMODE $PGBIN/pgbench -h 127.0.0.1 -p $1 -n -S -M $MODE -c $CLIENTS -j $((CLIENTS < 2 ? CLIENTS : 2)) -t $2 postgres" 2>&1 |
     grep -oP 'tps = \K[0-9.]+' | head -1
 }
 ticks() { for t in /proc/"$1"/task/*; do echo "$(basename "$t") $(awk '{print $14 + $15}' "$t/stat")"; done; }
@@ -71,7 +93,7 @@ measure() {  # name, pid, port
       }'
 }
 
-echo "pgbench -S -M $MODE -c $CLIENTS, $TX transactions per client"
+echo "pgbench -S -M $MODE -c $CLIENTS, $TX transactions per client$([ "$TLS" = 1 ] && echo ', TLS on every leg')"
 for round in 1 2; do
   measure pgbouncer "$BOUNCER_PID" "$BOUNCER_PORT"
   measure pgsleuth "$PGSLEUTH_PID" "$PROXY_PORT"
