@@ -39,7 +39,8 @@ start_cluster() {
 make_cert() {
   mkdir -p "$1"
   openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
-    -keyout "$1/key.pem" -out "$1/cert.pem" >/dev/null 2>&1
+    -keyout "$1/key.pem" -out "$1/cert.pem" >"$1/openssl.log" 2>&1 ||
+    { echo "make_cert: openssl failed: $(tail -n 1 "$1/openssl.log")" >&2; exit 1; }
   chmod 0600 "$1/key.pem"
   [ "$(id -u)" = 0 ] && chown -R postgres "$1"
   return 0

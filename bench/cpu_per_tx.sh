@@ -15,6 +15,7 @@ MODE=${MODE:-simple}
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 BUILD_DIR=${BUILD_DIR:-build-release}
 TLS=${TLS:-0}
+[ "$TLS" = 0 ] || [ "$TLS" = 1 ] || { echo "cpu_per_tx: TLS=$TLS: must be 0 or 1" >&2; exit 2; }
 
 # shellcheck source=bench/bench_common.sh
 . "$ROOT/bench/bench_common.sh"
