@@ -127,6 +127,21 @@ bool SqlWords::next_statement() {
   return false;
 }
 
+bool SqlWords::mentions(std::string_view sql, std::string_view upper) {
+  if (sql.size() < upper.size()) return false;
+  // Clearing bit 5 upper-cases ASCII letters; it also maps some other
+  // bytes onto letters, which only costs a careful scan that finds nothing.
+  auto folded = [](char c) { return static_cast<char>(c & ~0x20); };
+  const size_t last = sql.size() - upper.size();
+  for (size_t i = 0; i <= last; ++i) {
+    if (folded(sql[i]) != upper[0]) continue;
+    size_t k = 1;
+    while (k < upper.size() && folded(sql[i + k]) == upper[k]) ++k;
+    if (k == upper.size()) return true;
+  }
+  return false;
+}
+
 bool SqlWords::skip_statements(uint32_t n) {
   for (uint32_t i = 0; i < n; ++i) {
     if (!next_statement()) return false;

@@ -29,6 +29,11 @@ class SqlWords {
   // Skips `n` statements; false when there are fewer.
   bool skip_statements(uint32_t n);
 
+  // Whether `upper`'s letters stand anywhere in `sql`, any case, word or
+  // not, quoted or not: true whenever `upper` is one of its words, so a
+  // false answer saves the careful scan of every statement of a Query.
+  static bool mentions(std::string_view sql, std::string_view upper);
+
  private:
   void skip_space_and_comments();
   std::string_view s_;

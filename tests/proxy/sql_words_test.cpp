@@ -68,3 +68,20 @@ TEST(SqlWords, UnterminatedThingsEndTheText) {
 
 }  // namespace
 }  // namespace pgsleuth::proxy
+
+namespace pgsleuth::proxy {
+namespace {
+
+// A miss must be exact (it skips the careful scan); a hit may be loose.
+TEST(SqlWords, MentionsFindsTheLettersInAnyCaseAnywhere) {
+  for (const char* sql : {"DROP DATABASE x", "drop database x", "alter DataBase x rename to y", "SELECT 1;DATABASE",
+                          "x\"database\"", "DATABASE"}) {
+    EXPECT_TRUE(SqlWords::mentions(sql, "DATABASE")) << sql;
+  }
+  for (const char* sql : {"", "DATABAS", "SELECT 1; SELECT 2", "DROP DATA BASE", "drop databas", "ATABASE"}) {
+    EXPECT_FALSE(SqlWords::mentions(sql, "DATABASE")) << sql;
+  }
+}
+
+}  // namespace
+}  // namespace pgsleuth::proxy
