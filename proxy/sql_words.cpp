@@ -1,5 +1,6 @@
 #include "proxy/sql_words.hpp"
 
+#include <cstdint>
 #include <utility>
 
 namespace pgsleuth::proxy {
@@ -128,16 +129,25 @@ bool SqlWords::next_statement() {
 }
 
 bool SqlWords::mentions(std::string_view sql, std::string_view upper) {
-  if (sql.size() < upper.size()) return false;
+  const size_t n = upper.size();
+  if (n == 0 || sql.size() < n) return n == 0;
   // Clearing bit 5 upper-cases ASCII letters; it also maps some other
-  // bytes onto letters, which only costs a careful scan that finds nothing.
-  auto folded = [](char c) { return static_cast<char>(c & ~0x20); };
-  const size_t last = sql.size() - upper.size();
-  for (size_t i = 0; i <= last; ++i) {
-    if (folded(sql[i]) != upper[0]) continue;
-    size_t k = 1;
-    while (k < upper.size() && folded(sql[i + k]) == upper[k]) ++k;
-    if (k == upper.size()) return true;
+  // bytes onto letters, which only costs a closer look that finds nothing.
+  auto folded = [](char c) { return static_cast<unsigned char>(c & ~0x20); };
+  uint64_t in_word[4] = {};
+  for (char c : upper) in_word[folded(c) >> 6] |= uint64_t{1} << (folded(c) & 63);
+  // A byte that is no letter of the word cannot lie inside an occurrence,
+  // so none starts in the n places up to it (Horspool's skip).
+  for (size_t i = 0; i + n <= sql.size();) {
+    const unsigned char tail = folded(sql[i + n - 1]);
+    if (!(in_word[tail >> 6] >> (tail & 63) & 1)) {
+      i += n;
+      continue;
+    }
+    size_t k = 0;
+    while (k < n && folded(sql[i + k]) == static_cast<unsigned char>(upper[k])) ++k;
+    if (k == n) return true;
+    ++i;
   }
   return false;
 }

@@ -2,6 +2,8 @@
 // comments, identifiers and quotes, as far as the proxy's checks need them.
 #include "proxy/sql_words.hpp"
 
+#include <string>
+
 #include <gtest/gtest.h>
 
 namespace pgsleuth::proxy {
@@ -80,6 +82,27 @@ TEST(SqlWords, MentionsFindsTheLettersInAnyCaseAnywhere) {
   }
   for (const char* sql : {"", "DATABAS", "SELECT 1; SELECT 2", "DROP DATA BASE", "drop databas", "ATABASE"}) {
     EXPECT_FALSE(SqlWords::mentions(sql, "DATABASE")) << sql;
+  }
+}
+
+}  // namespace
+}  // namespace pgsleuth::proxy
+
+namespace pgsleuth::proxy {
+namespace {
+
+// Every place the word can start, after every kind of byte the skip
+// looks at (letters of the word, other letters, digits, punctuation).
+TEST(SqlWords, MentionsFindsTheWordAtEveryOffset) {
+  const std::string fillers = "DATABSExyz09 ;'\"";
+  for (size_t at = 0; at < 20; ++at) {
+    for (char filler : fillers) {
+      std::string sql(at, filler);
+      sql += "dataBASE";
+      EXPECT_TRUE(SqlWords::mentions(sql, "DATABASE")) << sql;
+      EXPECT_TRUE(SqlWords::mentions(sql + std::string(at, filler), "DATABASE")) << sql;
+      EXPECT_FALSE(SqlWords::mentions(std::string(at, filler) + "dataBAS", "DATABASE")) << sql;
+    }
   }
 }
 
