@@ -23,11 +23,22 @@ AnalyzedStatement StatementBuilder::build(events::StatementEvent&& ev) {
   }
   AnalyzedStatement s;
   if (ev.statement_index < last_analyses_.size()) {
-    const auto& a = last_analyses_[ev.statement_index];
-    s.shape = a.shape;
-    s.sql = a.text;
-    if (!ev.extended) s.values = a.constants;
+    auto& a = last_analyses_[ev.statement_index];
     apply_comment(a.comment, s);
+    // A simple Query's text is its own (the proxy makes one per Query) and
+    // brings each of its statements once, in order: its last one is the
+    // last use of the analysis, which is taken rather than copied.
+    if (!ev.extended && ev.statement_index + 1 == last_analyses_.size()) {
+      s.shape = std::move(a.shape);
+      s.sql = std::move(a.text);
+      s.values = std::move(a.constants);
+      last_sql_ = events::SqlText();
+      last_analyses_.clear();
+    } else {
+      s.shape = a.shape;
+      s.sql = a.text;
+      if (!ev.extended) s.values = a.constants;
+    }
   } else {
     // More results than statements found in the text (it did not split as
     // the server did): fall back to the whole text.
