@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_set>
+#include <vector>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -30,9 +30,13 @@ double db_time_ms(const std::vector<const StatementRecord*>& records) {
 }
 
 size_t distinct_params(const std::vector<const StatementRecord*>& records) {
-  std::unordered_set<uint64_t> seen;
-  for (const auto* rec : records) seen.insert(rec->params_hash);
-  return seen.size();
+  // One sorted buffer rather than a hash set: one allocation for a window
+  // of thousands of executions instead of one a value.
+  std::vector<uint64_t> hashes;
+  hashes.reserve(records.size());
+  for (const auto* rec : records) hashes.push_back(rec->params_hash);
+  std::sort(hashes.begin(), hashes.end());
+  return static_cast<size_t>(std::unique(hashes.begin(), hashes.end()) - hashes.begin());
 }
 
 std::string table_list(const fingerprint::StatementShape& shape) {
@@ -49,13 +53,18 @@ double round_ms(double ms) { return std::round(ms * 1000.0) / 1000.0; }
 namespace pgsleuth::analyzers {
 
 findings::Gaps gap_stats(const std::vector<const StatementRecord*>& records) {
+  if (records.size() < 2) return {};
   std::vector<double> gaps;
+  gaps.reserve(records.size() - 1);
   for (size_t i = 1; i < records.size(); ++i) {
     gaps.push_back(elapsed_ms(records[i - 1]->completed, records[i]->started));
   }
-  if (gaps.empty()) return {};
-  std::sort(gaps.begin(), gaps.end());
-  return {round_ms(gaps.front()), round_ms(gaps[gaps.size() / 2]), round_ms(gaps.back())};
+  // The element a full sort would put in the middle, without the sort.
+  const auto [min, max] = std::minmax_element(gaps.begin(), gaps.end());
+  const double low = *min, high = *max;
+  const auto middle = gaps.begin() + static_cast<std::ptrdiff_t>(gaps.size() / 2);
+  std::nth_element(gaps.begin(), middle, gaps.end());
+  return {round_ms(low), round_ms(*middle), round_ms(high)};
 }
 
 findings::RepeatEvidence repeat_evidence(const std::vector<const StatementRecord*>& records) {

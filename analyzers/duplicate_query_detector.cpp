@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -27,17 +28,27 @@ bool writes_any(const fingerprint::StatementShape& writer,
   return false;
 }
 
-bool has_repeated_params(const std::vector<const StatementRecord*>& records, size_t min) {
-  std::unordered_map<uint64_t, size_t> counts;
-  for (const auto* rec : records) {
-    if (++counts[rec->params_hash] >= min) return true;
+// The parameter sets executed at least `min` times, sorted: only they can
+// make a run that long, so only their runs are followed. Counted in one
+// sorted buffer, not a hash map: one allocation a window, not one a value.
+std::vector<uint64_t> repeated_params(const std::vector<const StatementRecord*>& records, size_t min) {
+  std::vector<uint64_t> hashes;
+  hashes.reserve(records.size());
+  for (const auto* rec : records) hashes.push_back(rec->params_hash);
+  std::sort(hashes.begin(), hashes.end());
+  std::vector<uint64_t> repeated;
+  for (auto it = hashes.begin(); it != hashes.end();) {
+    const auto end = std::upper_bound(it, hashes.end(), *it);
+    if (static_cast<size_t>(end - it) >= min) repeated.push_back(*it);
+    it = end;
   }
-  return false;
+  return repeated;
 }
 
-// The longest run of identical executions of `group` in window order.
+// The longest run of identical executions of `group` in window order, among
+// the parameter sets in `repeated`.
 Run longest_run(const RequestWindow& window, uint32_t group_index,
-                const std::vector<const StatementRecord*>& eligible) {
+                const std::vector<const StatementRecord*>& eligible, const std::vector<uint64_t>& repeated) {
   const auto& reads = window.groups()[group_index].shape->facts.tables_read;
   const auto& records = window.records();
   std::unordered_map<uint64_t, Run> open;
@@ -56,6 +67,7 @@ Run longest_run(const RequestWindow& window, uint32_t group_index,
     const auto& rec = records[i];
     if (next < eligible.size() && eligible[next] == &rec) {
       ++next;
+      if (!std::binary_search(repeated.begin(), repeated.end(), rec.params_hash)) continue;
       auto& run = open[rec.params_hash];
       if (!run.records.empty() && run.records.front()->result_hash != rec.result_hash) {
         run.same_result = false;
@@ -82,8 +94,9 @@ void detect_duplicate_queries(const RequestWindow& window, Detections& out) {
     const auto& group = window.groups()[g];
     if (!is_user_select(*group.shape)) continue;
     const auto eligible = eligible_records(window, group, FindingKind::DuplicateQuery, false);
-    if (!has_repeated_params(eligible, min_repeats)) continue;
-    const Run run = longest_run(window, g, eligible);
+    const auto repeated = repeated_params(eligible, min_repeats);
+    if (repeated.empty()) continue;
+    const Run run = longest_run(window, g, eligible, repeated);
     if (run.records.size() < min_repeats) continue;
 
     auto d = detection_for(findings::DuplicateQueryDetails{repeat_evidence(run.records), run.same_result, 1},
