@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <stdexcept>
+
 namespace pgsleuth::analyzers::testing {
 
 ShapePtr make_shape(ShapeSpec spec) {
@@ -153,6 +155,15 @@ std::vector<boost::json::object> RecordingSink::of_kind(std::string_view kind) c
     if (l.at("kind").as_string() == kind) out.push_back(l);
   }
   return out;
+}
+
+boost::json::object RecordingSink::only(std::string_view kind) const {
+  auto found = of_kind(kind);
+  if (found.size() != 1) {
+    throw std::runtime_error(fmt::format("{} {} lines, not one, among {}", found.size(), kind,
+                                         boost::json::serialize(boost::json::value_from(lines))));
+  }
+  return std::move(found[0]);
 }
 
 std::vector<boost::json::object> RecordingSink::finding_lines() const {

@@ -73,6 +73,9 @@ class RecordingSink : public findings::FindingSink {
   void emit(const findings::Finding& finding) override { lines.push_back(findings::to_json(finding)); }
   void emit(const findings::RequestSummary& summary) override { lines.push_back(findings::to_json(summary)); }
   std::vector<boost::json::object> of_kind(std::string_view kind) const;
+  // The one line of this kind; throws, failing the test, unless there is
+  // exactly one (the message lists every line).
+  boost::json::object only(std::string_view kind) const;
   // The lines that are findings (request summaries come with every window).
   std::vector<boost::json::object> finding_lines() const;
   std::vector<boost::json::object> lines;
@@ -91,6 +94,7 @@ struct Harness {
   std::vector<boost::json::object> of_kind(std::string_view kind) const {
     return sink.of_kind(kind);
   }
+  boost::json::object only(std::string_view kind) const { return sink.only(kind); }
 
   config::AnalysisSettings settings;
   RecordingSink sink;

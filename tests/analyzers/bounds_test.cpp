@@ -12,17 +12,14 @@ TEST(Bounds, StatementsBeyondTheCapAreCountedAndMarkTruncated) {
   Harness h(s);
   for (const auto& id : numbers(20)) h.run(Stmt(select_comments_by_post(), h.conn).params({id}));
   h.settle();
-  const auto summary = h.of_kind("request_summary");
-  ASSERT_EQ(summary.size(), 1u);
-  EXPECT_EQ(summary[0].at("count").as_int64(), 20);
-  EXPECT_TRUE(summary[0].at("truncated").as_bool());
-  const auto n1 = h.of_kind("n_plus_one");
-  ASSERT_EQ(n1.size(), 1u);
-  EXPECT_EQ(n1[0].at("count").as_int64(), 10);
-  EXPECT_TRUE(n1[0].at("truncated").as_bool());
-  const auto budget = h.of_kind("query_budget_exceeded");
-  ASSERT_EQ(budget.size(), 1u);
-  EXPECT_EQ(budget[0].at("count").as_int64(), 20);
+  const auto summary = h.only("request_summary");
+  EXPECT_EQ(summary.at("count").as_int64(), 20);
+  EXPECT_TRUE(summary.at("truncated").as_bool());
+  const auto n1 = h.only("n_plus_one");
+  EXPECT_EQ(n1.at("count").as_int64(), 10);
+  EXPECT_TRUE(n1.at("truncated").as_bool());
+  const auto budget = h.only("query_budget_exceeded");
+  EXPECT_EQ(budget.at("count").as_int64(), 20);
 }
 
 TEST(Bounds, DistinctFingerprintsBeyondTheCapAreCountedOnly) {
@@ -35,11 +32,10 @@ TEST(Bounds, DistinctFingerprintsBeyondTheCapAreCountedOnly) {
     h.run(Stmt(shape, h.conn));
   }
   h.settle();
-  const auto summary = h.of_kind("request_summary");
-  ASSERT_EQ(summary.size(), 1u);
-  EXPECT_EQ(summary[0].at("count").as_int64(), 6);
-  EXPECT_EQ(summary[0].at("distinct_fingerprints").as_int64(), 3);
-  EXPECT_TRUE(summary[0].at("truncated").as_bool());
+  const auto summary = h.only("request_summary");
+  EXPECT_EQ(summary.at("count").as_int64(), 6);
+  EXPECT_EQ(summary.at("distinct_fingerprints").as_int64(), 3);
+  EXPECT_TRUE(summary.at("truncated").as_bool());
 }
 
 TEST(Bounds, ZeroCapsTrackNothingAndStillReport) {
@@ -49,11 +45,10 @@ TEST(Bounds, ZeroCapsTrackNothingAndStillReport) {
   Harness h(s);
   for (const auto& id : numbers(3)) h.run(Stmt(select_user_by_id(), h.conn).params({id}));
   h.settle();
-  const auto budget = h.of_kind("query_budget_exceeded");
-  ASSERT_EQ(budget.size(), 1u);
-  EXPECT_TRUE(budget[0].at("fingerprint").is_null());
-  EXPECT_TRUE(budget[0].at("sample_sql").is_null());
-  EXPECT_TRUE(budget[0].at("truncated").as_bool());
+  const auto budget = h.only("query_budget_exceeded");
+  EXPECT_TRUE(budget.at("fingerprint").is_null());
+  EXPECT_TRUE(budget.at("sample_sql").is_null());
+  EXPECT_TRUE(budget.at("truncated").as_bool());
   EXPECT_EQ(h.of_kind("request_summary").size(), 1u);
 }
 
@@ -65,9 +60,8 @@ TEST(Bounds, SampleSqlIsCutWithoutSplittingCharacters) {
   while (long_sql.size() < 10000) long_sql += "\xC3\xA9";  // é
   for (int i = 0; i < 2; ++i) h.run(Stmt(select_user_by_id(), h.conn).params({"5"}).sql(long_sql));
   h.settle();
-  const auto found = h.of_kind("duplicate_query");
-  ASSERT_EQ(found.size(), 1u);
-  const std::string sample(found[0].at("sample_sql").as_string());
+  const auto found = h.only("duplicate_query");
+  const std::string sample(found.at("sample_sql").as_string());
   EXPECT_LE(sample.size(), 64u);
   EXPECT_GE(sample.size(), 60u);
   EXPECT_EQ(sample.find("\xEF\xBF\xBD"), std::string::npos) << "cut mid-character";
@@ -83,10 +77,9 @@ TEST(Bounds, WindowUnderLoadStaysUsable) {
           1us, 1us);
   }
   h.settle();
-  const auto found = h.of_kind("n_plus_one");
-  ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].at("count").as_int64(), 10000);  // default max_statements
-  EXPECT_TRUE(found[0].at("truncated").as_bool());
+  const auto found = h.only("n_plus_one");
+  EXPECT_EQ(found.at("count").as_int64(), 10000);  // default max_statements
+  EXPECT_TRUE(found.at("truncated").as_bool());
 }
 
 }  // namespace

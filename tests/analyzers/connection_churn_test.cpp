@@ -28,9 +28,7 @@ void churn(Harness& h, int n, const std::string& addr, std::chrono::milliseconds
 TEST(ConnectionChurn, ShortLivedConnectionsFromOneAddress) {
   Harness h(churn_settings());
   churn(h, 5, "10.1.1.1", 20ms);
-  const auto found = h.of_kind("connection_churn");
-  ASSERT_EQ(found.size(), 1u);
-  const auto& f = found[0];
+  const auto f = h.only("connection_churn");
   EXPECT_EQ(f.at("count").as_int64(), 5);
   EXPECT_EQ(f.at("client_addr").as_string(), "10.1.1.1");
   EXPECT_EQ(f.at("fingerprint").as_string().size(), 16u);

@@ -9,12 +9,11 @@ TEST(DuplicateQuery, CacheableRepeatHasSameResult) {
   Harness h;
   for (int i = 0; i < 3; ++i) h.run(Stmt(select_user_by_id(), h.conn).params({"5"}).result_hash(77));
   h.settle();
-  const auto found = h.of_kind("duplicate_query");
-  ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].at("count").as_int64(), 3);
-  EXPECT_TRUE(found[0].at("same_result").as_bool());
-  EXPECT_EQ(found[0].at("sample_params").as_array().at(0).as_string(), "5");
-  EXPECT_EQ(found[0].at("round_trips_saved").as_int64(), 2);
+  const auto found = h.only("duplicate_query");
+  EXPECT_EQ(found.at("count").as_int64(), 3);
+  EXPECT_TRUE(found.at("same_result").as_bool());
+  EXPECT_EQ(found.at("sample_params").as_array().at(0).as_string(), "5");
+  EXPECT_EQ(found.at("round_trips_saved").as_int64(), 2);
 }
 
 TEST(DuplicateQuery, ChangedResultIsReportedAsSuch) {
@@ -22,9 +21,8 @@ TEST(DuplicateQuery, ChangedResultIsReportedAsSuch) {
   h.run(Stmt(select_user_by_id(), h.conn).params({"5"}).result_hash(1));
   h.run(Stmt(select_user_by_id(), h.conn).params({"5"}).result_hash(2));
   h.settle();
-  const auto found = h.of_kind("duplicate_query");
-  ASSERT_EQ(found.size(), 1u);
-  EXPECT_FALSE(found[0].at("same_result").as_bool());
+  const auto found = h.only("duplicate_query");
+  EXPECT_FALSE(found.at("same_result").as_bool());
 }
 
 TEST(DuplicateQuery, WriteInBetweenMakesTheReReadCorrect) {

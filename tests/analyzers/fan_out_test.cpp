@@ -82,11 +82,10 @@ TEST(FanOut, AConnectionThatRanMostOfThemDoesNotReportItsShareAlone) {
   auto other = make_conn(3);
   run_ten_lookups(h, [&](int i) { return i < 7 ? busy : other; });
   settle(h);
-  const auto found = h.of_kind("n_plus_one");
-  ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].at("count").as_int64(), 10);
-  EXPECT_TRUE(found[0].at("parent").is_object());
-  EXPECT_EQ(found[0].at("connections").as_array(), (boost::json::array{2, 3}));
+  const auto found = h.only("n_plus_one");
+  EXPECT_EQ(found.at("count").as_int64(), 10);
+  EXPECT_TRUE(found.at("parent").is_object());
+  EXPECT_EQ(found.at("connections").as_array(), (boost::json::array{2, 3}));
 }
 
 // node-postgres hands the first lookups to the connection the parent just
@@ -97,10 +96,9 @@ TEST(FanOut, TheParentsOwnConnectionsLookupsCountToo) {
   auto other = make_conn(2);
   run_ten_lookups(h, [&](int i) { return i < 6 ? h.conn : other; });
   settle(h);
-  const auto found = h.of_kind("n_plus_one");
-  ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].at("count").as_int64(), 10);
-  EXPECT_EQ(found[0].at("connections").as_array(), (boost::json::array{1, 2}));
+  const auto found = h.only("n_plus_one");
+  EXPECT_EQ(found.at("count").as_int64(), 10);
+  EXPECT_EQ(found.at("connections").as_array(), (boost::json::array{1, 2}));
 }
 
 // The parent's window's own N+1, held while another connection's window
@@ -119,11 +117,10 @@ TEST(FanOut, AHeldNPlusOneKeepsItsWindowsTruncation) {
   h.analyzer->on_statement(Stmt(select_user_by_id(), late).params({"2"}).at(h.now, 200us));
   h.tick();
   settle(h);
-  const auto found = h.of_kind("n_plus_one");
-  ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].at("connection_id").as_int64(), 1);
-  EXPECT_TRUE(found[0].at("truncated").as_bool());
-  EXPECT_FALSE(found[0].contains("connections"));
+  const auto found = h.only("n_plus_one");
+  EXPECT_EQ(found.at("connection_id").as_int64(), 1);
+  EXPECT_TRUE(found.at("truncated").as_bool());
+  EXPECT_FALSE(found.contains("connections"));
 }
 
 // Without lookups elsewhere, the parent's window's own N+1 is written as
@@ -133,12 +130,11 @@ TEST(FanOut, AnOrdinaryNPlusOneIsUnchanged) {
   h.run(Stmt(select_posts(), h.conn).params({"42"}).returns(8, numbers(8)));
   for (const auto& id : numbers(8)) h.run(Stmt(select_comments_by_post(), h.conn).params({id}));
   h.settle();
-  const auto found = h.of_kind("n_plus_one");
-  ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].at("count").as_int64(), 8);
-  EXPECT_FALSE(found[0].contains("connections"));
-  EXPECT_EQ(found[0].at("request_source").as_string(), "idle_gap");
-  EXPECT_NE(std::string(found[0].at("message").as_string()).find("a classic N+1"), std::string::npos);
+  const auto found = h.only("n_plus_one");
+  EXPECT_EQ(found.at("count").as_int64(), 8);
+  EXPECT_FALSE(found.contains("connections"));
+  EXPECT_EQ(found.at("request_source").as_string(), "idle_gap");
+  EXPECT_NE(std::string(found.at("message").as_string()).find("a classic N+1"), std::string::npos);
 }
 
 // All of them on one other connection, in one window: that window's N+1,
@@ -147,12 +143,11 @@ TEST(FanOut, LookupsInOneWindowOfAnotherConnectionGetTheirParent) {
   Harness h;
   run_fan_out(h, 8, 8);
   settle(h);
-  const auto found = h.of_kind("n_plus_one");
-  ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].at("count").as_int64(), 8);
-  ASSERT_TRUE(found[0].at("parent").is_object());
-  EXPECT_EQ(found[0].at("parent").at("fingerprint").as_string(), select_posts()->fingerprint_hex);
-  EXPECT_EQ(found[0].at("connections").as_array(), (boost::json::array{2}));
+  const auto found = h.only("n_plus_one");
+  EXPECT_EQ(found.at("count").as_int64(), 8);
+  ASSERT_TRUE(found.at("parent").is_object());
+  EXPECT_EQ(found.at("parent").at("fingerprint").as_string(), select_posts()->fingerprint_hex);
+  EXPECT_EQ(found.at("connections").as_array(), (boost::json::array{2}));
 }
 
 TEST(FanOut, ALocalNPlusOneHasNoConnectionsField) {
@@ -160,9 +155,8 @@ TEST(FanOut, ALocalNPlusOneHasNoConnectionsField) {
   h.run(Stmt(select_posts(), h.conn).params({"42"}).returns(6, numbers(6)));
   for (const auto& id : numbers(6)) h.run(Stmt(select_comments_by_post(), h.conn).params({id}));
   settle(h);
-  const auto found = h.of_kind("n_plus_one");
-  ASSERT_EQ(found.size(), 1u);
-  EXPECT_FALSE(found[0].contains("connections"));
+  const auto found = h.only("n_plus_one");
+  EXPECT_FALSE(found.contains("connections"));
 }
 
 TEST(FanOut, TooFewChildrenAreNothing) {

@@ -101,9 +101,7 @@ TEST(FindingFields, RequestSummaryLine) {
   h.run(Stmt(select_posts(), h.conn).params({"1"}).returns(3).trace("t-1", "posts#index"));
   h.run(Stmt(select_user_by_id(), h.conn).params({"2"}).returns(1).trace("t-1"));
   h.settle();
-  const auto summaries = h.of_kind("request_summary");
-  ASSERT_EQ(summaries.size(), 1u);
-  const auto& r = summaries[0];
+  const auto r = h.only("request_summary");
   EXPECT_EQ(r.at("request_id").as_string(), "t-1");
   EXPECT_EQ(r.at("request_source").as_string(), "traceparent");
   EXPECT_EQ(r.at("route").as_string(), "posts#index");
@@ -129,10 +127,9 @@ TEST(FindingFields, InvalidUtf8FromTheWireIsReplaced) {
     h.run(Stmt(select_user_by_id(), h.conn).params({"\xFF"}).sql("SELECT 'caf\xE9'"));
   }
   h.settle();
-  const auto found = h.of_kind("duplicate_query");
-  ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].at("sample_sql").as_string(), "SELECT 'caf\xEF\xBF\xBD'");
-  EXPECT_EQ(found[0].at("sample_params").as_array()[0].as_string(), "\xEF\xBF\xBD");
+  const auto found = h.only("duplicate_query");
+  EXPECT_EQ(found.at("sample_sql").as_string(), "SELECT 'caf\xEF\xBF\xBD'");
+  EXPECT_EQ(found.at("sample_params").as_array()[0].as_string(), "\xEF\xBF\xBD");
 }
 
 }  // namespace

@@ -18,9 +18,7 @@ TEST(NPlusOne, FoundWithItsParentAndEvidence) {
   Harness h;
   run_parent_and_loop(h, 8);
   h.settle();
-  const auto found = h.of_kind("n_plus_one");
-  ASSERT_EQ(found.size(), 1u);
-  const auto& f = found[0];
+  const auto f = h.only("n_plus_one");
   EXPECT_EQ(f.at("count").as_int64(), 8);
   EXPECT_EQ(f.at("distinct_params").as_int64(), 8);
   EXPECT_EQ(f.at("fingerprint").as_string(), select_comments_by_post()->fingerprint_hex);
@@ -45,9 +43,8 @@ TEST(NPlusOne, NoParentWhenTheValuesCameFromNowhere) {
   h.run(Stmt(select_posts(), h.conn).params({"42"}).returns(3, {"100", "200", "300"}));
   for (const auto& id : numbers(6)) h.run(Stmt(select_comments_by_post(), h.conn).params({id}));
   h.settle();
-  const auto found = h.of_kind("n_plus_one");
-  ASSERT_EQ(found.size(), 1u);
-  EXPECT_TRUE(found[0].at("parent").is_null());
+  const auto found = h.only("n_plus_one");
+  EXPECT_TRUE(found.at("parent").is_null());
 }
 
 TEST(NPlusOne, SimpleProtocolLiteralsCountAsParameters) {
@@ -58,10 +55,9 @@ TEST(NPlusOne, SimpleProtocolLiteralsCountAsParameters) {
               .sql("SELECT id, body FROM comments WHERE post_id = " + id));
   }
   h.settle();
-  const auto found = h.of_kind("n_plus_one");
-  ASSERT_EQ(found.size(), 1u);
-  EXPECT_TRUE(found[0].at("sample_params").is_null());
-  EXPECT_EQ(found[0].at("sample_sql").as_string(), "SELECT id, body FROM comments WHERE post_id = 1");
+  const auto found = h.only("n_plus_one");
+  EXPECT_TRUE(found.at("sample_params").is_null());
+  EXPECT_EQ(found.at("sample_sql").as_string(), "SELECT id, body FROM comments WHERE post_id = 1");
 }
 
 TEST(NPlusOne, BelowThresholdIsNotAFinding) {

@@ -215,9 +215,8 @@ TEST(RequestBoundary, TightLoopOfTheFirstStatementStaysOneRequest) {
   for (const auto& id : numbers(8)) h.run(Stmt(select_author(), h.conn).params({id}), 200us);
   h.settle();
   expect_requests(h, 1, 8);
-  const auto found = h.of_kind("n_plus_one");
-  ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].at("count").as_int64(), 8);
+  const auto found = h.only("n_plus_one");
+  EXPECT_EQ(found.at("count").as_int64(), 8);
 }
 
 // Near miss: the same loop on a busy machine, whose scheduler pauses it for

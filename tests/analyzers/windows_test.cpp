@@ -19,14 +19,12 @@ TEST(Windows, TraceparentSpansConnections) {
   EXPECT_TRUE(h.sink.lines.empty()) << "the trace is still active";
   h.advance(1001ms);
   h.tick();
-  const auto found = h.of_kind("n_plus_one");
-  ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].at("request_id").as_string(), "4bf92f3577b34da6a3ce929d0e0e4736");
-  EXPECT_EQ(found[0].at("request_source").as_string(), "traceparent");
-  EXPECT_EQ(found[0].at("route").as_string(), "posts#show");
-  const auto summaries = h.of_kind("request_summary");
-  ASSERT_EQ(summaries.size(), 1u);
-  EXPECT_EQ(summaries[0].at("count").as_int64(), 6);
+  const auto found = h.only("n_plus_one");
+  EXPECT_EQ(found.at("request_id").as_string(), "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(found.at("request_source").as_string(), "traceparent");
+  EXPECT_EQ(found.at("route").as_string(), "posts#show");
+  const auto summaries = h.only("request_summary");
+  EXPECT_EQ(summaries.at("count").as_int64(), 6);
 }
 
 TEST(Windows, TransactionIsOneWindowEndingAtCommit) {
@@ -37,11 +35,10 @@ TEST(Windows, TransactionIsOneWindowEndingAtCommit) {
   }
   h.run(Stmt(commit_shape(), h.conn).tx('T', 'I'));
   // Ended by COMMIT: no tick needed, and long gaps inside the block did not split it.
-  const auto summaries = h.of_kind("request_summary");
-  ASSERT_EQ(summaries.size(), 1u);
-  EXPECT_EQ(summaries[0].at("request_source").as_string(), "transaction");
-  EXPECT_EQ(summaries[0].at("count").as_int64(), 7);
-  EXPECT_EQ(summaries[0].at("request_id").as_string().subview().find("1-tx-"), 0u);
+  const auto summaries = h.only("request_summary");
+  EXPECT_EQ(summaries.at("request_source").as_string(), "transaction");
+  EXPECT_EQ(summaries.at("count").as_int64(), 7);
+  EXPECT_EQ(summaries.at("request_id").as_string().subview().find("1-tx-"), 0u);
   EXPECT_EQ(h.of_kind("n_plus_one").size(), 1u);
 }
 
@@ -51,9 +48,8 @@ TEST(Windows, ImplicitDriverTransactionAndErrorStateStayOneWindow) {
   h.run(Stmt(begin_shape(), h.conn).tx('I', 'T'));
   h.run(Stmt(select_user_by_id(), h.conn).params({"1"}).tx('T', 'E').failed());
   h.run(Stmt(make_shape({StatementKind::TransactionControl, "ROLLBACK"}), h.conn).tx('E', 'I'));
-  const auto summaries = h.of_kind("request_summary");
-  ASSERT_EQ(summaries.size(), 1u);
-  EXPECT_EQ(summaries[0].at("count").as_int64(), 3);
+  const auto summaries = h.only("request_summary");
+  EXPECT_EQ(summaries.at("count").as_int64(), 3);
 }
 
 TEST(Windows, IdleGapWindowIsClosedByTickWithoutANewStatement) {
@@ -65,10 +61,9 @@ TEST(Windows, IdleGapWindowIsClosedByTickWithoutANewStatement) {
   EXPECT_TRUE(h.sink.lines.empty());
   h.advance(60ms);
   h.tick();
-  const auto summaries = h.of_kind("request_summary");
-  ASSERT_EQ(summaries.size(), 1u);
-  EXPECT_EQ(summaries[0].at("request_source").as_string(), "idle_gap");
-  EXPECT_EQ(summaries[0].at("count").as_int64(), 2);
+  const auto summaries = h.only("request_summary");
+  EXPECT_EQ(summaries.at("request_source").as_string(), "idle_gap");
+  EXPECT_EQ(summaries.at("count").as_int64(), 2);
 }
 
 TEST(Windows, TicksDuringABusyWindowDoNotEndIt) {
@@ -82,9 +77,8 @@ TEST(Windows, TicksDuringABusyWindowDoNotEndIt) {
   }
   EXPECT_TRUE(h.sink.lines.empty());
   h.settle();
-  const auto summaries = h.of_kind("request_summary");
-  ASSERT_EQ(summaries.size(), 1u);
-  EXPECT_EQ(summaries[0].at("count").as_int64(), 10);
+  const auto summaries = h.only("request_summary");
+  EXPECT_EQ(summaries.at("count").as_int64(), 10);
 }
 
 TEST(Windows, StatementWithoutShapeStillCounts) {
@@ -93,10 +87,9 @@ TEST(Windows, StatementWithoutShapeStillCounts) {
   bare.shape.reset();
   h.analyzer->on_statement(std::move(bare));
   h.settle();
-  const auto summaries = h.of_kind("request_summary");
-  ASSERT_EQ(summaries.size(), 1u);
-  EXPECT_EQ(summaries[0].at("count").as_int64(), 1);
-  EXPECT_FALSE(summaries[0].at("truncated").as_bool());
+  const auto summaries = h.only("request_summary");
+  EXPECT_EQ(summaries.at("count").as_int64(), 1);
+  EXPECT_FALSE(summaries.at("truncated").as_bool());
 }
 
 TEST(Windows, IdleGapSplitsRequestsOnOneConnection) {
@@ -117,9 +110,8 @@ TEST(Windows, ConnectionCloseEndsItsWindows) {
   const auto other = make_conn(2);
   h.run(Stmt(select_user_by_id(), other).params({"1"}));
   h.analyzer->on_connection_closed(h.conn, h.now);
-  const auto summaries = h.of_kind("request_summary");
-  ASSERT_EQ(summaries.size(), 1u);
-  EXPECT_EQ(summaries[0].at("connection_id").as_int64(), 1);
+  const auto summaries = h.only("request_summary");
+  EXPECT_EQ(summaries.at("connection_id").as_int64(), 1);
   EXPECT_EQ(h.analyzer->stats().windows_open, 1u);
 }
 
@@ -145,9 +137,8 @@ TEST(Windows, ReloadAppliesToWindowsOpenedAfterIt) {
   const auto other = make_conn(2);
   for (const auto& id : numbers(3)) h.run(Stmt(select_comments_by_post(), other).params({id}));
   h.settle();
-  const auto found = h.of_kind("n_plus_one");
-  ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].at("connection_id").as_int64(), 2);
+  const auto found = h.only("n_plus_one");
+  EXPECT_EQ(found.at("connection_id").as_int64(), 2);
 }
 
 TEST(Windows, MaxOpenWindowsClosesTheOldestEarly) {
@@ -156,9 +147,8 @@ TEST(Windows, MaxOpenWindowsClosesTheOldestEarly) {
   Harness h(s);
   for (uint64_t c = 1; c <= 3; ++c) h.run(Stmt(select_user_by_id(), make_conn(c)).params({"1"}));
   EXPECT_EQ(h.analyzer->stats().windows_open, 2u);
-  const auto summaries = h.of_kind("request_summary");
-  ASSERT_EQ(summaries.size(), 1u);
-  EXPECT_EQ(summaries[0].at("connection_id").as_int64(), 1);
+  const auto summaries = h.only("request_summary");
+  EXPECT_EQ(summaries.at("connection_id").as_int64(), 1);
 }
 
 }  // namespace

@@ -9,12 +9,11 @@ TEST(UnbatchedWrite, RowByRowInsertsAreFound) {
   Harness h;
   for (const auto& v : numbers(6)) h.run(Stmt(insert_events(), h.conn).params({v}));
   h.settle();
-  const auto found = h.of_kind("unbatched_write");
-  ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].at("count").as_int64(), 6);
-  EXPECT_EQ(found[0].at("distinct_params").as_int64(), 6);
-  EXPECT_EQ(found[0].at("tables").as_array().at(0).as_string(), "events");
-  EXPECT_NE(std::string(found[0].at("suggestion").as_string()).find("unnest"), std::string::npos);
+  const auto found = h.only("unbatched_write");
+  EXPECT_EQ(found.at("count").as_int64(), 6);
+  EXPECT_EQ(found.at("distinct_params").as_int64(), 6);
+  EXPECT_EQ(found.at("tables").as_array().at(0).as_string(), "events");
+  EXPECT_NE(std::string(found.at("suggestion").as_string()).find("unnest"), std::string::npos);
 }
 
 TEST(UnbatchedWrite, RoundTripsCountOnlyWhatWasNotPipelined) {
@@ -60,10 +59,9 @@ TEST(UnboundedSelect, ManyRowsWithoutLimit) {
   Harness h;
   h.run(Stmt(select_posts(), h.conn).params({"1"}).returns(5000));
   h.settle();
-  const auto found = h.of_kind("unbounded_select");
-  ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].at("rows").as_int64(), 5000);
-  EXPECT_EQ(found[0].at("bytes").as_int64(), 5000 * 16);
+  const auto found = h.only("unbounded_select");
+  EXPECT_EQ(found.at("rows").as_int64(), 5000);
+  EXPECT_EQ(found.at("bytes").as_int64(), 5000 * 16);
 }
 
 TEST(UnboundedSelect, LimitAggregateOrFewRowsIsNot) {
@@ -87,9 +85,8 @@ TEST(SelectStar, OncePerFingerprintPerProcess) {
   h.settle();
   h.run(Stmt(star, h.conn).params({"2"}));
   h.settle();
-  const auto found = h.of_kind("select_star");
-  ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].at("severity").as_string(), "low");
+  const auto found = h.only("select_star");
+  EXPECT_EQ(found.at("severity").as_string(), "low");
 }
 
 TEST(SelectStar, CatalogStarIsDriverNoise) {
@@ -106,11 +103,10 @@ TEST(SlowQuery, AtOrAboveThresholdWithDuration) {
   h.run(Stmt(select_user_by_id(), h.conn).params({"1"}), 100us, 250ms);
   h.run(Stmt(select_user_by_id(), h.conn).params({"2"}), 100us, 99ms);
   h.settle();
-  const auto found = h.of_kind("slow_query");
-  ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].at("count").as_int64(), 1);
-  EXPECT_DOUBLE_EQ(found[0].at("duration_ms").as_double(), 250.0);
-  EXPECT_EQ(found[0].at("sample_params").as_array().at(0).as_string(), "1");
+  const auto found = h.only("slow_query");
+  EXPECT_EQ(found.at("count").as_int64(), 1);
+  EXPECT_DOUBLE_EQ(found.at("duration_ms").as_double(), 250.0);
+  EXPECT_EQ(found.at("sample_params").as_array().at(0).as_string(), "1");
 }
 
 TEST(SlowQuery, SlowCommitIsSessionControlAndNeverAFinding) {
@@ -128,9 +124,7 @@ TEST(QueryBudget, WindowWithTooManyStatementsNamesTheTopOnes) {
   for (const auto& id : numbers(7)) h.run(Stmt(select_user_by_id(), h.conn).params({id}));
   for (const auto& id : numbers(3)) h.run(Stmt(insert_events(), h.conn).params({id}));
   h.settle();
-  const auto found = h.of_kind("query_budget_exceeded");
-  ASSERT_EQ(found.size(), 1u);
-  const auto& f = found[0];
+  const auto f = h.only("query_budget_exceeded");
   EXPECT_EQ(f.at("count").as_int64(), 10);
   EXPECT_EQ(f.at("fingerprint").as_string(), select_user_by_id()->fingerprint_hex);
   const auto& top = f.at("top").as_array();
@@ -148,10 +142,9 @@ TEST(QueryBudget, QuotesAStatementThatCanChangeNotSessionControl) {
   for (const auto& v : numbers(7)) h.run(Stmt(set, h.conn).literals({v}));
   for (const auto& id : numbers(3)) h.run(Stmt(select_user_by_id(), h.conn).params({id}));
   h.settle();
-  const auto found = h.of_kind("query_budget_exceeded");
-  ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].at("fingerprint").as_string(), select_user_by_id()->fingerprint_hex);
-  EXPECT_EQ(found[0].at("top").as_array().at(0).at("fingerprint").as_string(),
+  const auto found = h.only("query_budget_exceeded");
+  EXPECT_EQ(found.at("fingerprint").as_string(), select_user_by_id()->fingerprint_hex);
+  EXPECT_EQ(found.at("top").as_array().at(0).at("fingerprint").as_string(),
             set->fingerprint_hex);
 }
 
@@ -164,9 +157,8 @@ TEST(QueryBudget, WhenNothingRepeatsTheMessageSaysSo) {
     h.run(Stmt(shape, h.conn).literals({}));
   }
   h.settle();
-  const auto found = h.of_kind("query_budget_exceeded");
-  ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].at("message").as_string(), "One request ran 10 statements (budget 10); no statement in it ran twice.");
+  const auto found = h.only("query_budget_exceeded");
+  EXPECT_EQ(found.at("message").as_string(), "One request ran 10 statements (budget 10); no statement in it ran twice.");
 }
 
 TEST(QueryBudget, UnderBudgetIsNot) {
