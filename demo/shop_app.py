@@ -4,6 +4,7 @@ Each "request" is tagged with a sqlcommenter traceparent, as an app with
 OpenTelemetry and sqlcommenter would send, so pgsleuth groups its
 statements exactly. Run through pgsleuth: DATABASE_URL points at the proxy.
 """
+import contextlib
 import os
 import secrets
 import sys
@@ -14,6 +15,15 @@ import psycopg2
 def comment(trace_id, route):
     span = secrets.token_hex(8)
     return f"/*route='{route}',traceparent='00-{trace_id}-{span}-01'*/"
+
+
+@contextlib.contextmanager
+def request(conn, route):
+    """One request of `route`: a cursor and the sqlcommenter comment of a new
+    trace for its statements; the request's transaction commits at the end."""
+    with conn.cursor() as cur:
+        yield cur, comment(secrets.token_hex(16), route)
+    conn.commit()
 
 
 def setup(conn):
@@ -33,9 +43,7 @@ def setup(conn):
 
 def list_books(conn):
     """GET /books: one query for the books, then one per book for its author."""
-    trace = secrets.token_hex(16)
-    c = comment(trace, "books#index")
-    with conn.cursor() as cur:
+    with request(conn, "books#index") as (cur, c):
         cur.execute(f"SELECT id, title, author_id FROM books ORDER BY id LIMIT 12 {c}")
         books = cur.fetchall()
         for _, _, author_id in books:
@@ -46,17 +54,13 @@ def list_books(conn):
         for _ in range(2):
             cur.execute(f"SELECT value FROM settings WHERE key = %s {c}", ("currency",))
             cur.fetchone()
-    conn.commit()
 
 
 def report_views(conn):
     """GET /admin/views: reads a whole table to count rows in Python."""
-    trace = secrets.token_hex(16)
-    c = comment(trace, "admin#views")
-    with conn.cursor() as cur:
+    with request(conn, "admin#views") as (cur, c):
         cur.execute(f"SELECT * FROM page_views {c}")
         print(f"app: {len(cur.fetchall())} page views", file=sys.stderr)
-    conn.commit()
 
 
 def main():
