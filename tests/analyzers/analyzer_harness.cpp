@@ -183,6 +183,10 @@ void Harness::run(Stmt stmt, std::chrono::microseconds gap, std::chrono::microse
   now += duration + gap;
 }
 
+void Harness::run_per_id(const ShapePtr& shape, int n, const events::ConnectionInfoPtr& on) {
+  for (const auto& id : numbers(n)) run(Stmt(shape, on).params({id}));
+}
+
 void Harness::settle() {
   now += 1h;
   analyzer->tick(now);

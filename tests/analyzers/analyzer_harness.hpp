@@ -87,6 +87,10 @@ struct Harness {
   // Feeds `stmt` started at the clock, then moves the clock past it by `gap`.
   void run(Stmt stmt, std::chrono::microseconds gap = 100us,
            std::chrono::microseconds duration = 200us);
+  // Runs `shape` once per id "1".."n" on `on` (`conn` unless given), as a
+  // loop over ids does.
+  void run_per_id(const ShapePtr& shape, int n) { run_per_id(shape, n, conn); }
+  void run_per_id(const ShapePtr& shape, int n, const events::ConnectionInfoPtr& on);
   void advance(std::chrono::microseconds d) { now += d; }
   void tick() { analyzer->tick(now); }
   // Moves well past every idle limit and ticks.

@@ -10,7 +10,7 @@ TEST(Bounds, StatementsBeyondTheCapAreCountedAndMarkTruncated) {
   s.window.max_statements = 10;
   s.query_budget.max_queries = 15;
   Harness h(s);
-  for (const auto& id : numbers(20)) h.run(Stmt(select_comments_by_post(), h.conn).params({id}));
+  h.run_per_id(select_comments_by_post(), 20);
   h.settle();
   const auto summary = h.only("request_summary");
   EXPECT_EQ(summary.at("count").as_int64(), 20);
@@ -43,7 +43,7 @@ TEST(Bounds, ZeroCapsTrackNothingAndStillReport) {
   s.window.max_statements = 0;
   s.query_budget.max_queries = 3;
   Harness h(s);
-  for (const auto& id : numbers(3)) h.run(Stmt(select_user_by_id(), h.conn).params({id}));
+  h.run_per_id(select_user_by_id(), 3);
   h.settle();
   const auto budget = h.only("query_budget_exceeded");
   EXPECT_TRUE(budget.at("fingerprint").is_null());

@@ -111,7 +111,7 @@ TEST(FanOut, AHeldNPlusOneKeepsItsWindowsTruncation) {
   h.analyzer->on_statement(Stmt(select_user_by_id(), late).params({"1"}).at(h.now, 200us));  // opens its window
   h.now += 1ms;
   h.run(Stmt(select_posts(), h.conn).params({"42"}).returns(10, numbers(10)));
-  for (const auto& id : numbers(10)) h.run(Stmt(select_comments_by_post(), h.conn).params({id}));
+  h.run_per_id(select_comments_by_post(), 10);
   // Connection 1's window ends first; connection 2's is still open then.
   h.advance(std::chrono::milliseconds(h.settings.window.idle_gap_ms) + 1ms);
   h.analyzer->on_statement(Stmt(select_user_by_id(), late).params({"2"}).at(h.now, 200us));
@@ -128,7 +128,7 @@ TEST(FanOut, AHeldNPlusOneKeepsItsWindowsTruncation) {
 TEST(FanOut, AnOrdinaryNPlusOneIsUnchanged) {
   Harness h;
   h.run(Stmt(select_posts(), h.conn).params({"42"}).returns(8, numbers(8)));
-  for (const auto& id : numbers(8)) h.run(Stmt(select_comments_by_post(), h.conn).params({id}));
+  h.run_per_id(select_comments_by_post(), 8);
   h.settle();
   const auto found = h.only("n_plus_one");
   EXPECT_EQ(found.at("count").as_int64(), 8);
@@ -153,7 +153,7 @@ TEST(FanOut, LookupsInOneWindowOfAnotherConnectionGetTheirParent) {
 TEST(FanOut, ALocalNPlusOneHasNoConnectionsField) {
   Harness h;
   h.run(Stmt(select_posts(), h.conn).params({"42"}).returns(6, numbers(6)));
-  for (const auto& id : numbers(6)) h.run(Stmt(select_comments_by_post(), h.conn).params({id}));
+  h.run_per_id(select_comments_by_post(), 6);
   settle(h);
   const auto found = h.only("n_plus_one");
   EXPECT_FALSE(found.contains("connections"));

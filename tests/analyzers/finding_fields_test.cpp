@@ -60,9 +60,9 @@ TEST(FindingFields, EveryKindCarriesEveryCommonField) {
   const auto star = make_shape(
       {StatementKind::Select, "SELECT * FROM posts", {"posts"}, {}, false, true});
   h.run(Stmt(star, h.conn).returns(2000, numbers(10)));
-  for (const auto& id : numbers(6)) h.run(Stmt(select_comments_by_post(), h.conn).params({id}));
+  h.run_per_id(select_comments_by_post(), 6);
   for (int i = 0; i < 2; ++i) h.run(Stmt(select_user_by_id(), h.conn).params({"1"}), 100us, 120ms);
-  for (const auto& id : numbers(6)) h.run(Stmt(insert_events(), h.conn).params({id}));
+  h.run_per_id(insert_events(), 6);
   h.settle();
   for (uint64_t c = 10; c < 12; ++c) {
     const auto conn = make_conn(c);
@@ -82,9 +82,9 @@ TEST(FindingFields, EveryKindCarriesEveryCommonField) {
 
 TEST(FindingFields, SeverityFollowsImpact) {
   Harness h;
-  for (const auto& id : numbers(5)) h.run(Stmt(select_comments_by_post(), h.conn).params({id}));
+  h.run_per_id(select_comments_by_post(), 5);
   h.advance(1s);
-  for (const auto& id : numbers(60)) h.run(Stmt(select_user_by_id(), h.conn).params({id}));
+  h.run_per_id(select_user_by_id(), 60);
   h.advance(1s);
   // Few repeats but a lot of server time.
   for (const auto& id : numbers(5)) h.run(Stmt(select_posts(), h.conn).params({id}), 100us, 60ms);

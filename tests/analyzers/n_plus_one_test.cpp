@@ -41,7 +41,7 @@ TEST(NPlusOne, FoundWithItsParentAndEvidence) {
 TEST(NPlusOne, NoParentWhenTheValuesCameFromNowhere) {
   Harness h;
   h.run(Stmt(select_posts(), h.conn).params({"42"}).returns(3, {"100", "200", "300"}));
-  for (const auto& id : numbers(6)) h.run(Stmt(select_comments_by_post(), h.conn).params({id}));
+  h.run_per_id(select_comments_by_post(), 6);
   h.settle();
   const auto found = h.only("n_plus_one");
   EXPECT_TRUE(found.at("parent").is_null());
@@ -86,9 +86,9 @@ TEST(NPlusOne, IdenticalParametersAreADuplicateNotAnNPlusOne) {
 
 TEST(NPlusOne, RepeatsSplitAcrossWindowsAreNotCounted) {
   Harness h;
-  for (const auto& id : numbers(3)) h.run(Stmt(select_comments_by_post(), h.conn).params({id}));
+  h.run_per_id(select_comments_by_post(), 3);
   h.advance(500ms);  // more than idle_gap_ms: a new request
-  for (const auto& id : numbers(3)) h.run(Stmt(select_comments_by_post(), h.conn).params({id}));
+  h.run_per_id(select_comments_by_post(), 3);
   h.settle();
   EXPECT_TRUE(h.of_kind("n_plus_one").empty());
   EXPECT_EQ(h.analyzer->stats().windows_closed, 2u);
@@ -105,7 +105,7 @@ TEST(NPlusOne, DriverNoiseIsNeverAFinding) {
 
 TEST(NPlusOne, FailedExecutionsDoNotCount) {
   Harness h;
-  for (const auto& id : numbers(4)) h.run(Stmt(select_comments_by_post(), h.conn).params({id}));
+  h.run_per_id(select_comments_by_post(), 4);
   h.run(Stmt(select_comments_by_post(), h.conn).params({"9"}).failed("57014"));
   h.settle();
   EXPECT_TRUE(h.of_kind("n_plus_one").empty());

@@ -56,6 +56,15 @@ void run_settings(Harness& h, std::chrono::microseconds gap) {
   h.run(Stmt(select_settings(), h.conn).literals({"1", "21"}).returns(1, {"1", "my site"}).result_hash(7), gap);
 }
 
+// Book 1's page, book 2's, ... book 8's: each the book, then its author;
+// `after_page` the gap after a page's last statement.
+void run_detail_pages(Harness& h, std::chrono::microseconds after_page) {
+  for (const auto& id : numbers(8)) {
+    h.run(Stmt(select_book(), h.conn).params({id}).returns(1, {id, id}), kInside);
+    h.run(Stmt(select_author(), h.conn).params({id}).returns(1, {id, "author " + id}), after_page);
+  }
+}
+
 // `requests` x (`statements` per request): every window a request.
 void expect_requests(const Harness& h, size_t requests, int64_t statements) {
   const auto summaries = h.of_kind("request_summary");
@@ -64,6 +73,13 @@ void expect_requests(const Harness& h, size_t requests, int64_t statements) {
     EXPECT_EQ(s.at("count").as_int64(), statements) << boost::json::serialize(s);
     EXPECT_EQ(s.at("request_source").as_string(), "idle_gap");
   }
+}
+
+// `findings` n_plus_one findings, each of `count` executions.
+void expect_n_plus_ones(const Harness& h, size_t findings, int64_t count) {
+  const auto found = h.of_kind("n_plus_one");
+  ASSERT_EQ(found.size(), findings);
+  for (const auto& f : found) EXPECT_EQ(f.at("count").as_int64(), count) << boost::json::serialize(f);
 }
 
 TEST(RequestBoundary, CleanPagesBackToBackAreSeparateRequestsWithoutFindings) {
@@ -87,10 +103,7 @@ TEST(RequestBoundary, OneStatementPagesBackToBackAreNotADuplicate) {
 
 TEST(RequestBoundary, DetailPagesBackToBackAreNotAnNPlusOne) {
   Harness h;
-  for (const auto& id : numbers(8)) {
-    h.run(Stmt(select_book(), h.conn).params({id}).returns(1, {id, id}), kInside);
-    h.run(Stmt(select_author(), h.conn).params({id}).returns(1, {id, "author " + id}), kBetween);
-  }
+  run_detail_pages(h, kBetween);
   h.settle();
   expect_requests(h, 8, 2);
   EXPECT_TRUE(h.sink.finding_lines().empty());
@@ -100,10 +113,7 @@ TEST(RequestBoundary, DetailPagesBackToBackAreNotAnNPlusOne) {
 // page's last statement to the next page's first (measured), 0.3 ms inside.
 TEST(RequestBoundary, DetailPagesWithNoPauseBetweenAreStillSeparateRequests) {
   Harness h;
-  for (const auto& id : numbers(8)) {
-    h.run(Stmt(select_book(), h.conn).params({id}).returns(1, {id, id}), kInside);
-    h.run(Stmt(select_author(), h.conn).params({id}).returns(1, {id, "author " + id}), 850us);
-  }
+  run_detail_pages(h, 850us);
   h.settle();
   expect_requests(h, 8, 2);
   EXPECT_TRUE(h.of_kind("n_plus_one").empty());
@@ -154,10 +164,7 @@ TEST(RequestBoundary, ListPagesWithNoPauseBetweenAreStillSeparateRequests) {
 // The same two lookups in a loop inside one request, at an ORM's pace.
 TEST(RequestBoundary, ALoopOverLookupPairsAtAnOrmsPaceStaysOneRequest) {
   Harness h;
-  for (const auto& id : numbers(8)) {
-    h.run(Stmt(select_book(), h.conn).params({id}).returns(1, {id, id}), kInside);
-    h.run(Stmt(select_author(), h.conn).params({id}).returns(1, {id, "author " + id}), 500us);
-  }
+  run_detail_pages(h, 500us);
   h.settle();
   expect_requests(h, 1, 16);
 }
@@ -203,9 +210,7 @@ TEST(RequestBoundary, AParentAgainAfterItsChildrenStartsTheNextRequestWhateverTh
   }
   h.settle();
   expect_requests(h, 6, 11);
-  const auto found = h.of_kind("n_plus_one");
-  ASSERT_EQ(found.size(), 6u);
-  for (const auto& f : found) EXPECT_EQ(f.at("count").as_int64(), 10);
+  expect_n_plus_ones(h, 6, 10);
 }
 
 // Near miss: a loop over ids the application already held, whose query is
@@ -215,8 +220,7 @@ TEST(RequestBoundary, TightLoopOfTheFirstStatementStaysOneRequest) {
   for (const auto& id : numbers(8)) h.run(Stmt(select_author(), h.conn).params({id}), 200us);
   h.settle();
   expect_requests(h, 1, 8);
-  const auto found = h.only("n_plus_one");
-  EXPECT_EQ(found.at("count").as_int64(), 8);
+  expect_n_plus_ones(h, 1, 8);
 }
 
 // Near miss: the same loop on a busy machine, whose scheduler pauses it for
@@ -242,9 +246,7 @@ TEST(RequestBoundary, SlowChildrenRepeatingAShapeStayInTheirRequest) {
   }
   h.settle();
   expect_requests(h, 1, 21);
-  const auto found = h.of_kind("n_plus_one");
-  ASSERT_EQ(found.size(), 2u);
-  for (const auto& f : found) EXPECT_EQ(f.at("count").as_int64(), 10);
+  expect_n_plus_ones(h, 2, 10);
 }
 
 // Near miss: inside a request whose own rhythm is slow (rendering between

@@ -129,13 +129,12 @@ TEST(Windows, CloseAllEndsEveryWindowAtShutdown) {
 TEST(Windows, ReloadAppliesToWindowsOpenedAfterIt) {
   Harness h;
   // Window A opens under min_repeats = 5 ...
-  for (const auto& id : numbers(3)) h.run(Stmt(select_comments_by_post(), h.conn).params({id}));
+  h.run_per_id(select_comments_by_post(), 3);
   config::AnalysisSettings lower;
   lower.n_plus_one.min_repeats = 3;
   h.analyzer->reload(lower);
   // ... and keeps it; window B on another connection opens under the new one.
-  const auto other = make_conn(2);
-  for (const auto& id : numbers(3)) h.run(Stmt(select_comments_by_post(), other).params({id}));
+  h.run_per_id(select_comments_by_post(), 3, make_conn(2));
   h.settle();
   const auto found = h.only("n_plus_one");
   EXPECT_EQ(found.at("connection_id").as_int64(), 2);

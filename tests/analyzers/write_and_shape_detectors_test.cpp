@@ -121,8 +121,8 @@ TEST(QueryBudget, WindowWithTooManyStatementsNamesTheTopOnes) {
   config::AnalysisSettings s;
   s.query_budget.max_queries = 10;
   Harness h(s);
-  for (const auto& id : numbers(7)) h.run(Stmt(select_user_by_id(), h.conn).params({id}));
-  for (const auto& id : numbers(3)) h.run(Stmt(insert_events(), h.conn).params({id}));
+  h.run_per_id(select_user_by_id(), 7);
+  h.run_per_id(insert_events(), 3);
   h.settle();
   const auto f = h.only("query_budget_exceeded");
   EXPECT_EQ(f.at("count").as_int64(), 10);
@@ -140,7 +140,7 @@ TEST(QueryBudget, QuotesAStatementThatCanChangeNotSessionControl) {
   Harness h(s);
   const auto set = make_shape({StatementKind::SetShow, "SET application_name = $1"});
   for (const auto& v : numbers(7)) h.run(Stmt(set, h.conn).literals({v}));
-  for (const auto& id : numbers(3)) h.run(Stmt(select_user_by_id(), h.conn).params({id}));
+  h.run_per_id(select_user_by_id(), 3);
   h.settle();
   const auto found = h.only("query_budget_exceeded");
   EXPECT_EQ(found.at("fingerprint").as_string(), select_user_by_id()->fingerprint_hex);
@@ -165,7 +165,7 @@ TEST(QueryBudget, UnderBudgetIsNot) {
   config::AnalysisSettings s;
   s.query_budget.max_queries = 10;
   Harness h(s);
-  for (const auto& id : numbers(9)) h.run(Stmt(insert_events(), h.conn).params({id}));
+  h.run_per_id(insert_events(), 9);
   h.settle();
   EXPECT_TRUE(h.of_kind("query_budget_exceeded").empty());
 }

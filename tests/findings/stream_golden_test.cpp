@@ -91,7 +91,7 @@ void transaction(StreamHarness& h) {
 
 // Nothing tracked: a budget finding with no statement to quote.
 void untracked_budget(StreamHarness& h) {
-  for (const auto& id : numbers(3)) h.run(Stmt(select_user_by_id(), h.conn).params({id}));
+  h.run_per_id(select_user_by_id(), 3);
   h.settle();
 }
 
