@@ -14,8 +14,6 @@ namespace {
 
 [[maybe_unused]] auto* const pg_env = ::testing::AddGlobalTestEnvironment(new PgClusterEnvironment);
 
-namespace json = boost::json;
-
 // adv_orders: 200,000 rows, only a primary key. Its twin has an index on
 // customer_id; adv_small is below min_table_rows.
 constexpr const char* kTables = R"(

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 #include "tests/detection/finding_contract.hpp"
@@ -12,7 +13,6 @@
 namespace pgsleuth::test::detection {
 namespace {
 
-namespace json = boost::json;
 using namespace std::chrono_literals;
 
 // The complete lines of a findings file, each checked against the contract.
@@ -49,6 +49,15 @@ Findings of_kind(const Findings& findings, std::string_view kind) {
 }
 
 std::string dump(const Findings& findings) { return json::serialize(json::value_from(findings)); }
+
+json::object only(const Findings& findings, std::string_view kind) {
+  auto found = of_kind(findings, kind);
+  if (found.size() != 1) {
+    throw std::runtime_error(std::to_string(found.size()) + " " + std::string(kind) + " lines, not one, among " +
+                             dump(findings));
+  }
+  return std::move(found[0]);
+}
 
 std::string text(const json::object& line, const char* name) {
   const auto* v = line.if_contains(name);

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -19,7 +20,12 @@
 
 namespace pgsleuth::test::detection {
 
+namespace json = boost::json;
+
 using Findings = std::vector<boost::json::object>;
+
+// The authors in every client's tables (clients/client_args.py AUTHORS).
+inline constexpr int64_t kAuthors = 10;
 
 // The binary under test: PGSLEUTH_BINARY from the build, unless the
 // environment names another one in PGSLEUTH_E2E_BINARY.
@@ -27,6 +33,9 @@ std::string pgsleuth_binary();
 
 // The lines of `findings` of this kind ("n_plus_one", "request_summary"...).
 Findings of_kind(const Findings& findings, std::string_view kind);
+// The one line of this kind; throws, failing the test, unless there is
+// exactly one (the message lists every line).
+boost::json::object only(const Findings& findings, std::string_view kind);
 // The lines as one JSON array, for failure messages.
 std::string dump(const Findings& findings);
 // A string field of a line, "" when missing or not a string.

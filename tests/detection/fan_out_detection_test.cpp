@@ -13,9 +13,6 @@ namespace {
 
 [[maybe_unused]] auto* const pg_env = ::testing::AddGlobalTestEnvironment(new PgClusterEnvironment);
 
-namespace json = boost::json;
-
-constexpr int64_t kAuthors = 10;  // clients/client_args.py AUTHORS
 constexpr size_t kPoolSize = 5;   // clients/fan_out_requests.py POOL_SIZE
 
 struct FanOut {
@@ -29,9 +26,7 @@ class FanOutOverAPool : public ::testing::TestWithParam<FanOut> {};
 TEST_P(FanOutOverAPool, IsOneNPlusOneWithItsParentAndConnections) {
   const auto& p = GetParam();
   auto run = run_client_through_proxy(kBaseConfig, p.script, p.fed_mode, std::string("fan_out_") + p.fed_mode);
-  const auto found = of_kind(run.findings, "n_plus_one");
-  ASSERT_EQ(found.size(), 1u) << dump(run.findings);
-  const auto& f = found[0];
+  const auto f = only(run.findings, "n_plus_one");
   SCOPED_TRACE(json::serialize(f));
   EXPECT_EQ(integer(f, "count"), kAuthors);
   EXPECT_EQ(integer(f, "distinct_params"), kAuthors);

@@ -10,8 +10,6 @@ namespace {
 
 [[maybe_unused]] auto* const pg_env = ::testing::AddGlobalTestEnvironment(new PgClusterEnvironment);
 
-namespace json = boost::json;
-
 const std::string kConfig = std::string(kBaseConfig) + R"(
 [unbounded_select]
 min_rows = 1000

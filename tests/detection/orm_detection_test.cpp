@@ -11,7 +11,6 @@ namespace {
 [[maybe_unused]] auto* const pg_env = ::testing::AddGlobalTestEnvironment(new PgClusterEnvironment);
 
 using namespace std::chrono_literals;
-namespace json = boost::json;
 
 const std::string kConfig = std::string(kBaseConfig) + R"(
 [n_plus_one]

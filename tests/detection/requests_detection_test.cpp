@@ -13,11 +13,8 @@ namespace {
 
 [[maybe_unused]] auto* const pg_env = ::testing::AddGlobalTestEnvironment(new PgClusterEnvironment);
 
-namespace json = boost::json;
-
 // The default thresholds (n_plus_one 5, duplicate_query 2).
 const std::string kConfig = kBaseConfig;
-constexpr int64_t kAuthors = 10;  // clients/client_args.py AUTHORS
 
 // One line per window: how the requests were cut.
 std::string windows(const Findings& lines) {

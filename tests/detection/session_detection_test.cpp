@@ -12,27 +12,19 @@ namespace {
 
 [[maybe_unused]] auto* const pg_env = ::testing::AddGlobalTestEnvironment(new PgClusterEnvironment);
 
-namespace json = boost::json;
-
-constexpr int64_t kAuthors = 10;  // clients/client_args.py AUTHORS
 
 Findings run_mode(const std::string& mode) {
   return run_client_through_proxy(kBaseConfig, "session_sql.py", mode, "session_" + mode).findings;
 }
 
 TEST(SessionDetection, ApplicationNameSetAfterLoginIsTheFindingsApplicationName) {
-  const auto findings = run_mode("set_application_name");
-  const auto found = of_kind(findings, "n_plus_one");
-  ASSERT_EQ(found.size(), 1u) << dump(findings);
-  EXPECT_EQ(text(found[0], "application_name"), "session_set_application_name_set");
-  EXPECT_EQ(integer(found[0], "count"), kAuthors);
+  const auto found = only(run_mode("set_application_name"), "n_plus_one");
+  EXPECT_EQ(text(found, "application_name"), "session_set_application_name_set");
+  EXPECT_EQ(integer(found, "count"), kAuthors);
 }
 
 TEST(SessionDetection, SqlPrepareExecuteLoopIsAnNPlusOneOfThePreparedSelect) {
-  const auto findings = run_mode("prepare_select");
-  const auto found = of_kind(findings, "n_plus_one");
-  ASSERT_EQ(found.size(), 1u) << dump(findings);
-  const auto& f = found[0];
+  const auto f = only(run_mode("prepare_select"), "n_plus_one");
   SCOPED_TRACE(json::serialize(f));
   EXPECT_EQ(text(f, "normalized"), "SELECT name FROM ss_authors WHERE id = $1");
   EXPECT_EQ(json::serialize(f.at("tables")), R"(["ss_authors"])");
@@ -44,11 +36,9 @@ TEST(SessionDetection, SqlPrepareExecuteLoopIsAnNPlusOneOfThePreparedSelect) {
 }
 
 TEST(SessionDetection, SqlPrepareExecuteInsertsAreAnUnbatchedWrite) {
-  const auto findings = run_mode("prepare_insert");
-  const auto found = of_kind(findings, "unbatched_write");
-  ASSERT_EQ(found.size(), 1u) << dump(findings);
-  EXPECT_EQ(text(found[0], "normalized"), "INSERT INTO ss_log (author_id, note) VALUES ($1, $2)");
-  EXPECT_EQ(integer(found[0], "count"), kAuthors);
+  const auto found = only(run_mode("prepare_insert"), "unbatched_write");
+  EXPECT_EQ(text(found, "normalized"), "INSERT INTO ss_log (author_id, note) VALUES ($1, $2)");
+  EXPECT_EQ(integer(found, "count"), kAuthors);
 }
 
 // DEALLOCATE and DISCARD ALL forget a name: re-prepared, it is the new statement.
