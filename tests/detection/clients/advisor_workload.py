@@ -26,10 +26,8 @@ BETWEEN_REQUESTS_S = 1.6
 
 
 def psycopg2_cursor(database):
-    import psycopg2
-    conn = psycopg2.connect(host="127.0.0.1", port=PROXY_PORT, user="postgres", dbname=database,
-                            application_name=APPLICATION_NAME)
-    conn.autocommit = True
+    import psycopg2_connection
+    conn = psycopg2_connection.connect(PROXY_PORT, APPLICATION_NAME, dbname=database)
     return conn, conn.cursor()
 
 

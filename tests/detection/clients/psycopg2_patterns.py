@@ -9,6 +9,7 @@ import psycopg2
 import psycopg2.extras
 
 import client_args
+import psycopg2_connection
 
 MODES = ["duplicate", "reread_after_update", "traceparent_two_connections",
          "traceparent_leading_comment", "unbounded", "bounded", "batched",
@@ -21,23 +22,19 @@ CHURN_CONNECTIONS = 8
 AUTHOR_BY_ID = "SELECT id, name FROM pp_authors WHERE id = %s"
 
 
-def connect(port=PROXY_PORT, application_name=APPLICATION_NAME, autocommit=True):
-    conn = psycopg2.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres",
-                            application_name=application_name)
-    conn.autocommit = autocommit
-    return conn
+def connect():
+    return psycopg2_connection.connect(PROXY_PORT, APPLICATION_NAME)
 
 
 def create_schema():
-    with connect(DIRECT_PORT, APPLICATION_NAME + "_setup") as direct, direct.cursor() as cur:
-        cur.execute("DROP TABLE IF EXISTS pp_authors, pp_big, pp_log")
-        cur.execute("CREATE TABLE pp_authors (id int PRIMARY KEY, name text NOT NULL)")
-        cur.execute("INSERT INTO pp_authors SELECT g, 'author ' || g "
-                    f"FROM generate_series(1, {client_args.AUTHORS}) g")
-        cur.execute("CREATE TABLE pp_big (id int PRIMARY KEY, payload text NOT NULL)")
-        cur.execute(f"INSERT INTO pp_big SELECT g, md5(g::text) FROM generate_series(1, {BIG_ROWS}) g")
-        cur.execute("CREATE TABLE pp_log (id serial PRIMARY KEY, n int NOT NULL)")
-    direct.close()
+    psycopg2_connection.set_up(DIRECT_PORT, APPLICATION_NAME, [
+        "DROP TABLE IF EXISTS pp_authors, pp_big, pp_log",
+        "CREATE TABLE pp_authors (id int PRIMARY KEY, name text NOT NULL)",
+        f"INSERT INTO pp_authors SELECT g, 'author ' || g FROM generate_series(1, {client_args.AUTHORS}) g",
+        "CREATE TABLE pp_big (id int PRIMARY KEY, payload text NOT NULL)",
+        f"INSERT INTO pp_big SELECT g, md5(g::text) FROM generate_series(1, {BIG_ROWS}) g",
+        "CREATE TABLE pp_log (id serial PRIMARY KEY, n int NOT NULL)",
+    ])
 
 
 def fetch(cur, sql, params=None):

@@ -6,29 +6,20 @@ an application says to the server about the session rather than the data.
   deallocate            PREPARE q, DEALLOCATE q, PREPARE q as a lookup of ss_log and EXECUTE it once per
                         author; DISCARD ALL, PREPARE q as a lookup of ss_authors and EXECUTE that
 Usage: session_sql.py MODE DIRECT_PORT PROXY_PORT APPLICATION_NAME"""
-import psycopg2
-
 import client_args
+import psycopg2_connection
 
 MODE, DIRECT_PORT, PROXY_PORT, APPLICATION_NAME = client_args.parse(
     ["set_application_name", "prepare_select", "prepare_insert", "deallocate"])
 
 
-def connect(port, application_name):
-    conn = psycopg2.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres",
-                            application_name=application_name)
-    conn.autocommit = True
-    return conn
-
-
 def create_schema():
-    with connect(DIRECT_PORT, APPLICATION_NAME + "_setup") as direct, direct.cursor() as cur:
-        cur.execute("DROP TABLE IF EXISTS ss_authors, ss_log")
-        cur.execute("CREATE TABLE ss_authors (id int PRIMARY KEY, name text NOT NULL)")
-        cur.execute("INSERT INTO ss_authors SELECT g, 'author ' || g "
-                    f"FROM generate_series(1, {client_args.AUTHORS}) g")
-        cur.execute("CREATE TABLE ss_log (id serial PRIMARY KEY, author_id int NOT NULL, note text)")
-    direct.close()
+    psycopg2_connection.set_up(DIRECT_PORT, APPLICATION_NAME, [
+        "DROP TABLE IF EXISTS ss_authors, ss_log",
+        "CREATE TABLE ss_authors (id int PRIMARY KEY, name text NOT NULL)",
+        f"INSERT INTO ss_authors SELECT g, 'author ' || g FROM generate_series(1, {client_args.AUTHORS}) g",
+        "CREATE TABLE ss_log (id serial PRIMARY KEY, author_id int NOT NULL, note text)",
+    ])
 
 
 def author_ids(cur):
@@ -73,7 +64,7 @@ def deallocate(cur):
 
 
 create_schema()
-conn = connect(PROXY_PORT, APPLICATION_NAME)
+conn = psycopg2_connection.connect(PROXY_PORT, APPLICATION_NAME)
 with conn.cursor() as cur:
     globals()[MODE](cur)
 conn.close()
