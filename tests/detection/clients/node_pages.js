@@ -5,9 +5,8 @@
 //           timing alone tells these pages apart (see requests_detection_test.cpp)
 //   lazy    six pages loading each book's author on its own (an N+1 of AUTHORS per page)
 // Usage: node node_pages.js MODE DIRECT_PORT PROXY_PORT APPLICATION_NAME
-const { Client, Pool } = require('pg');
+const { AUTHORS, parse, setUp, proxyPool, run } = require('./client_args');
 
-const AUTHORS = 10;  // client_args.py AUTHORS
 const MODES = ['clean', 'lazy'];
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -24,27 +23,19 @@ function pauses() {
 }
 
 async function main() {
-  const [mode, directPort, proxyPort, applicationName] = process.argv.slice(2);
-  if (!MODES.includes(mode) || !applicationName) {
-    console.error(`usage: node_pages.js {${MODES.join('|')}} DIRECT_PORT PROXY_PORT APPLICATION_NAME`);
-    process.exit(2);
-  }
-  const direct = new Client({ host: '127.0.0.1', port: Number(directPort), user: 'postgres', database: 'postgres' });
-  await direct.connect();
-  await direct.query('DROP TABLE IF EXISTS np_books, np_authors; ' +
-                     'CREATE TABLE np_authors (id int PRIMARY KEY, name text NOT NULL); ' +
-                     'CREATE TABLE np_books (id int PRIMARY KEY, title text NOT NULL, author_id int NOT NULL REFERENCES np_authors); ' +
-                     `INSERT INTO np_authors SELECT g, 'author ' || g FROM generate_series(1, ${AUTHORS}) g; ` +
-                     'INSERT INTO np_books SELECT id, \'book \' || id, id FROM np_authors');
-  await direct.end();
+  const args = parse(MODES);
+  await setUp(args, 'DROP TABLE IF EXISTS np_books, np_authors; ' +
+                    'CREATE TABLE np_authors (id int PRIMARY KEY, name text NOT NULL); ' +
+                    'CREATE TABLE np_books (id int PRIMARY KEY, title text NOT NULL, author_id int NOT NULL REFERENCES np_authors); ' +
+                    `INSERT INTO np_authors SELECT g, 'author ' || g FROM generate_series(1, ${AUTHORS}) g; ` +
+                    'INSERT INTO np_books SELECT id, \'book \' || id, id FROM np_authors');
 
-  const pool = new Pool({ host: '127.0.0.1', port: Number(proxyPort), user: 'postgres', database: 'postgres',
-                          max: 1, application_name: applicationName });
+  const pool = proxyPool(args, 1);
   const pause = pauses();
   for (let page = 0; page < 6; page++) {
     const books = (await pool.query('SELECT id, title, author_id FROM np_books ORDER BY id LIMIT $1', [AUTHORS])).rows;
     let names;
-    if (mode === 'clean') {
+    if (args.mode === 'clean') {
       const authors = await pool.query('SELECT id, name FROM np_authors WHERE id = ANY($1)', [books.map((b) => b.author_id)]);
       const byId = new Map(authors.rows.map((a) => [a.id, a.name]));
       names = books.map((b) => byId.get(b.author_id));
@@ -58,7 +49,4 @@ async function main() {
   await pool.end();
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+run(main);
