@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 namespace pgsleuth::advisor {
 namespace {
@@ -19,11 +20,18 @@ std::string plan(const std::string& name) {
   return text.str();
 }
 
+// The plan's one opportunity; throws, failing the test, unless it has exactly one.
+Opportunity only_opportunity(const ReadPlan& p) {
+  if (p.opportunities.size() != 1) {
+    throw std::runtime_error(std::to_string(p.opportunities.size()) + " opportunities, not one");
+  }
+  return p.opportunities[0];
+}
+
 TEST(PlanReader, FilteredSeqScanNamesTheRelationItsFilterAndTheLine) {
   const ReadPlan p = read_plan(plan("seq_scan_equality"));
   EXPECT_DOUBLE_EQ(p.total_cost, 4127.00);
-  ASSERT_EQ(p.opportunities.size(), 1u);
-  const Opportunity& o = p.opportunities[0];
+  const Opportunity o = only_opportunity(p);
   EXPECT_EQ(o.opening, Opening::FilteredScan);
   EXPECT_EQ(o.schema, "public");
   EXPECT_EQ(o.relation, "orders");
@@ -35,9 +43,7 @@ TEST(PlanReader, FilteredSeqScanNamesTheRelationItsFilterAndTheLine) {
 }
 
 TEST(PlanReader, SortFeedingALimitIsAnOrderByLimit) {
-  const ReadPlan p = read_plan(plan("sort_under_limit"));
-  ASSERT_EQ(p.opportunities.size(), 1u);
-  const Opportunity& o = p.opportunities[0];
+  const Opportunity o = only_opportunity(read_plan(plan("sort_under_limit")));
   EXPECT_EQ(o.opening, Opening::SortUnderLimit);
   EXPECT_EQ(o.sort_keys, std::vector<std::string>{"orders.created_at DESC"});
   EXPECT_EQ(o.filter, "(orders.region = 3)");
@@ -47,19 +53,16 @@ TEST(PlanReader, SortFeedingALimitIsAnOrderByLimit) {
 }
 
 TEST(PlanReader, ParallelSortUnderGatherMergeIsAnOrderByLimitToo) {
-  const ReadPlan p = read_plan(plan("parallel_sort_under_limit"));
-  ASSERT_EQ(p.opportunities.size(), 1u);
-  EXPECT_EQ(p.opportunities[0].opening, Opening::SortUnderLimit);
-  EXPECT_EQ(p.opportunities[0].sort_keys, std::vector<std::string>{"orders.created_at DESC"});
-  EXPECT_TRUE(p.opportunities[0].plan_lines.back().starts_with("Parallel Seq Scan on public.orders"));
+  const Opportunity o = only_opportunity(read_plan(plan("parallel_sort_under_limit")));
+  EXPECT_EQ(o.opening, Opening::SortUnderLimit);
+  EXPECT_EQ(o.sort_keys, std::vector<std::string>{"orders.created_at DESC"});
+  EXPECT_TRUE(o.plan_lines.back().starts_with("Parallel Seq Scan on public.orders"));
 }
 
 TEST(PlanReader, BigTableJoinedToAFewRowsIsAJoinScan) {
   for (const char* name : {"nested_loop_join", "hash_join_small_side"}) {
     SCOPED_TRACE(name);
-    const ReadPlan p = read_plan(plan(name));
-    ASSERT_EQ(p.opportunities.size(), 1u);
-    const Opportunity& o = p.opportunities[0];
+    const Opportunity o = only_opportunity(read_plan(plan(name)));
     EXPECT_EQ(o.opening, Opening::JoinScan);
     EXPECT_EQ(o.relation, "orders");
     EXPECT_EQ(o.alias, "o");
@@ -70,9 +73,7 @@ TEST(PlanReader, BigTableJoinedToAFewRowsIsAJoinScan) {
 }
 
 TEST(PlanReader, IndexScanWhoseFilterDoesTheRestNamesBothConditions) {
-  const ReadPlan p = read_plan(plan("index_scan_with_filter"));
-  ASSERT_EQ(p.opportunities.size(), 1u);
-  const Opportunity& o = p.opportunities[0];
+  const Opportunity o = only_opportunity(read_plan(plan("index_scan_with_filter")));
   EXPECT_EQ(o.opening, Opening::FilteredIndexScan);
   EXPECT_EQ(o.index_condition, "(orders.region = 3)");
   EXPECT_EQ(o.filter, "(orders.customer_id = 42)");
