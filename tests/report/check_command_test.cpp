@@ -11,14 +11,14 @@ namespace {
 using testing::finding_line;
 using testing::FindingSpec;
 using testing::run;
+using testing::run_over;
 using testing::summary_line;
 using testing::TempFile;
 
 const FindingSpec kSelectStar{.kind = "select_star", .severity = "low", .fingerprint = "5e1ec75e1ec75e1e"};
 
 TEST(Check, DefaultKindsFailWithAShortList) {
-  TempFile file(finding_line({}) + finding_line({.request_id = "req-2"}) + finding_line(kSelectStar), ".jsonl");
-  const auto r = run(run_check, {file.path()});
+  const auto r = run_over(run_check, finding_line({}) + finding_line({.request_id = "req-2"}) + finding_line(kSelectStar));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find(": 2 problems"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("n_plus_one a1b2c3d4e5f60718 route users#index (2 findings): SELECT * FROM users WHERE id = $1"),
@@ -28,12 +28,10 @@ TEST(Check, DefaultKindsFailWithAShortList) {
 }
 
 TEST(Check, CleanFileExitsZero) {
-  TempFile file(finding_line(kSelectStar) + summary_line("req-1", "x", 3), ".jsonl");
-  const auto r = run(run_check, {file.path()});
+  const auto r = run_over(run_check, finding_line(kSelectStar) + summary_line("req-1", "x", 3));
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("clean (2 lines; failing on n_plus_one,duplicate_query)"), std::string::npos) << r.out;
-  TempFile empty("", ".jsonl");
-  EXPECT_EQ(run(run_check, {empty.path()}).exit_code, 0);
+  EXPECT_EQ(run_over(run_check, "").exit_code, 0);
 }
 
 TEST(Check, FailOnChoosesKinds) {
@@ -64,10 +62,10 @@ TEST(Check, MaxQueriesPerRequest) {
 
 TEST(Check, OneRequestOverBudgetIsOneProblem) {
   // The same request as a summary line and as a budget finding.
-  TempFile file(summary_line("req-1", "users#index", 60) +
-                    finding_line({.kind = "query_budget_exceeded", .count = 60, .request_id = "req-1"}),
-                ".jsonl");
-  const auto r = run(run_check, {file.path(), "--max-queries-per-request", "50", "--fail-on", "none"});
+  const auto r = run_over(run_check,
+                          summary_line("req-1", "users#index", 60) +
+                              finding_line({.kind = "query_budget_exceeded", .count = 60, .request_id = "req-1"}),
+                          {"--max-queries-per-request", "50", "--fail-on", "none"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find(": 1 problem\n"), std::string::npos) << r.out;
 }

@@ -4,6 +4,8 @@
 
 #include <sstream>
 
+#include "tests/config/temp_file.hpp"
+
 namespace pgsleuth::testing {
 
 namespace json = boost::json;
@@ -66,6 +68,13 @@ RunResult run(Subcommand command, const std::vector<std::string>& args) {
   std::ostringstream out, err;
   const int code = command(args, out, err);
   return {code, out.str(), err.str()};
+}
+
+RunResult run_over(Subcommand command, const std::string& lines, const std::vector<std::string>& args) {
+  TempFile file(lines, ".jsonl");
+  std::vector<std::string> all{file.path()};
+  all.insert(all.end(), args.begin(), args.end());
+  return run(command, all);
 }
 
 }  // namespace pgsleuth::testing

@@ -47,5 +47,7 @@ struct RunResult {
 
 using Subcommand = int (*)(const std::vector<std::string>&, std::ostream&, std::ostream&);
 RunResult run(Subcommand command, const std::vector<std::string>& args);
+// `command` over a findings file that holds `lines`, with `args` after its path.
+RunResult run_over(Subcommand command, const std::string& lines, const std::vector<std::string>& args = {});
 
 }  // namespace pgsleuth::testing

@@ -14,6 +14,7 @@ namespace {
 using testing::finding_line;
 using testing::FindingSpec;
 using testing::run;
+using testing::run_over;
 using testing::summary_line;
 using testing::TempFile;
 
@@ -29,8 +30,7 @@ std::string sample_file() {
 }
 
 TEST(Report, TextGroupsWorstFirstWithSqlAndFix) {
-  TempFile file(sample_file(), ".jsonl");
-  const auto r = run(run_report, {file.path()});
+  const auto r = run_over(run_report, sample_file());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   const std::string& t = r.out;
@@ -89,8 +89,7 @@ TEST(Report, MissingFileAndBadArgumentsExitTwo) {
 }
 
 TEST(Report, JsonForMachines) {
-  TempFile file(sample_file(), ".jsonl");
-  const auto r = run(run_report, {file.path(), "--format=json"});
+  const auto r = run_over(run_report, sample_file(), {"--format=json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const boost::json::object doc = boost::json::parse(r.out).as_object();
   EXPECT_EQ(doc.at("findings").to_number<uint64_t>(), 3u);
@@ -114,19 +113,18 @@ TEST(Report, JsonForMachines) {
 }
 
 TEST(Report, WithoutSummariesBudgetFindingsStandIn) {
-  TempFile file(finding_line({.kind = "query_budget_exceeded", .count = 70, .request_id = "big"}), ".jsonl");
-  const auto r = run(run_report, {file.path()});
+  const auto r = run_over(run_report, finding_line({.kind = "query_budget_exceeded", .count = 70, .request_id = "big"}));
   ASSERT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("only windows over the query budget"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("big (traceparent)"), std::string::npos) << r.out;
 }
 
 TEST(Report, HtmlIsSelfContainedAndEscaped) {
-  TempFile file(finding_line({.normalized = "SELECT '<script>alert(1)</script>' FROM t", .route = "a<b>&\"c\""}) +
-                    summary_line("req-1", "a<b>&\"c\"", 7),
-                ".jsonl");
   TempFile html("", ".html");
-  const auto r = run(run_report, {file.path(), "--format", "html", "--output", html.path()});
+  const auto r = run_over(run_report,
+                          finding_line({.normalized = "SELECT '<script>alert(1)</script>' FROM t", .route = "a<b>&\"c\""}) +
+                              summary_line("req-1", "a<b>&\"c\"", 7),
+                          {"--format", "html", "--output", html.path()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "");
   std::ifstream in(html.path());

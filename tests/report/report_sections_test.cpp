@@ -8,6 +8,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include "report/commands.hpp"
 #include "tests/config/temp_file.hpp"
@@ -20,6 +21,7 @@ using testing::finding_line;
 using testing::route_summary_line;
 using testing::RouteSummarySpec;
 using testing::run;
+using testing::run_over;
 using testing::TempFile;
 
 // Two periods of books#index, one of requests without a route from the
@@ -43,14 +45,24 @@ std::string default_settings_file() {
 }
 
 std::string html_of(const std::string& findings) {
-  TempFile file(findings, ".jsonl");
   TempFile html("", ".html");
-  const auto r = run(run_report, {file.path(), "--format", "html", "--output", html.path()});
+  const auto r = run_over(run_report, findings, {"--format", "html", "--output", html.path()});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   std::ifstream in(html.path());
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
+}
+
+// The text report of `findings`; throws, failing the test, unless it exits 0.
+std::string report_text(const std::string& findings) {
+  const auto r = run_over(run_report, findings);
+  if (r.exit_code != 0) throw std::runtime_error("report exited " + std::to_string(r.exit_code) + ": " + r.err);
+  return r.out;
+}
+
+boost::json::object report_json(const std::string& findings) {
+  return boost::json::parse(run_over(run_report, findings, {"--format", "json"}).out).as_object();
 }
 
 size_t occurrences(const std::string& text, const std::string& what) {
@@ -60,10 +72,7 @@ size_t occurrences(const std::string& text, const std::string& what) {
 }
 
 TEST(ReportSections, RoutesComeFromRouteSummaryLinesPeriodsCombined) {
-  TempFile file(default_settings_file(), ".jsonl");
-  const auto r = run(run_report, {file.path()});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  const std::string& t = r.out;
+  const std::string t = report_text(default_settings_file());
   // p50 (10*100 + 14*300) / 400 = 13, p95 (12*100 + 16*300) / 400 = 15,
   // max the larger max; db ms p50 1.75, p95 3.5, max 9.
   EXPECT_NE(t.find("From route_summary lines"), std::string::npos) << t;
@@ -75,7 +84,7 @@ TEST(ReportSections, RoutesComeFromRouteSummaryLinesPeriodsCombined) {
   EXPECT_LT(t.find("books#index                          400"), t.find("(no route: worker)                     5"));
   EXPECT_NE(t.find("routes: (no route: worker)"), std::string::npos) << t;
 
-  const auto doc = boost::json::parse(run(run_report, {file.path(), "--format", "json"}).out).as_object();
+  const auto doc = report_json(default_settings_file());
   EXPECT_TRUE(doc.at("routes_from_summaries").as_bool());
   const auto& routes = doc.at("routes").as_array();
   ASSERT_EQ(routes.size(), 2u);
@@ -91,10 +100,7 @@ TEST(ReportSections, RoutesComeFromRouteSummaryLinesPeriodsCombined) {
 }
 
 TEST(ReportSections, FindingsPerMinuteOverTheWholeRun) {
-  TempFile file(default_settings_file(), ".jsonl");
-  const auto r = run(run_report, {file.path()});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  const std::string& t = r.out;
+  const std::string t = report_text(default_settings_file());
   EXPECT_NE(t.find("Findings per minute over the run (UTC)"), std::string::npos) << t;
   // Six minutes, 12:00 to 12:05, quiet ones at zero.
   EXPECT_NE(t.find("  2024-05-01 12:00       2  ##############################  n_plus_one 1, slow_query 1"),
@@ -107,7 +113,7 @@ TEST(ReportSections, FindingsPerMinuteOverTheWholeRun) {
   EXPECT_NE(t.find("  2024-05-01 12:05       0"), std::string::npos) << t;
   EXPECT_EQ(t.find("  2024-05-01 12:06"), std::string::npos) << t;
 
-  const auto doc = boost::json::parse(run(run_report, {file.path(), "--format", "json"}).out).as_object();
+  const auto doc = report_json(default_settings_file());
   const auto& minutes = doc.at("findings_per_minute").as_array();
   ASSERT_EQ(minutes.size(), 2u) << minutes;
   EXPECT_EQ(minutes[0].at("minute").as_string(), "2024-05-01T12:00:00.000Z");
@@ -118,15 +124,13 @@ TEST(ReportSections, FindingsPerMinuteOverTheWholeRun) {
 
 TEST(ReportSections, ALongRunGetsWiderBuckets) {
   // Three hours: the text's 30 rows are 6 minutes each.
-  TempFile file(finding_line({.ts = "2024-05-01T12:00:00.000Z"}) + finding_line({.ts = "2024-05-01T12:05:59.000Z"}) +
-                    finding_line({.ts = "2024-05-01T14:59:00.000Z"}),
-                ".jsonl");
-  const auto r = run(run_report, {file.path()});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("Findings per 6 minutes over the run (UTC)"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("  2024-05-01 12:00       2"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("  2024-05-01 14:54       1"), std::string::npos) << r.out;
-  EXPECT_EQ(r.out.find("  2024-05-01 15:00"), std::string::npos) << r.out;
+  const std::string t = report_text(finding_line({.ts = "2024-05-01T12:00:00.000Z"}) +
+                                     finding_line({.ts = "2024-05-01T12:05:59.000Z"}) +
+                                     finding_line({.ts = "2024-05-01T14:59:00.000Z"}));
+  EXPECT_NE(t.find("Findings per 6 minutes over the run (UTC)"), std::string::npos) << t;
+  EXPECT_NE(t.find("  2024-05-01 12:00       2"), std::string::npos) << t;
+  EXPECT_NE(t.find("  2024-05-01 14:54       1"), std::string::npos) << t;
+  EXPECT_EQ(t.find("  2024-05-01 15:00"), std::string::npos) << t;
 }
 
 TEST(ReportSections, AGroupQuotesTheFindingItsSeverityComesFrom) {
@@ -136,13 +140,11 @@ TEST(ReportSections, AGroupQuotesTheFindingItsSeverityComesFrom) {
       finding_line({.severity = "low", .count = 5, .message = "It ran 5 times."}) +
       finding_line({.severity = "high", .count = 51, .request_id = "req-2", .message = "It ran 51 times."}) +
       finding_line({.severity = "high", .count = 20, .request_id = "req-3", .message = "It ran 20 times."});
-  TempFile file(file_text, ".jsonl");
-  const auto r = run(run_report, {file.path()});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("[high] n_plus_one  fingerprint a1b2c3d4e5f60718  3 findings, 76 executions"), std::string::npos)
-      << r.out;
-  EXPECT_NE(r.out.find("why:    It ran 51 times."), std::string::npos) << r.out;
-  const auto doc = boost::json::parse(run(run_report, {file.path(), "--format", "json"}).out).as_object();
+  const std::string t = report_text(file_text);
+  EXPECT_NE(t.find("[high] n_plus_one  fingerprint a1b2c3d4e5f60718  3 findings, 76 executions"), std::string::npos)
+      << t;
+  EXPECT_NE(t.find("why:    It ran 51 times."), std::string::npos) << t;
+  const auto doc = report_json(file_text);
   EXPECT_EQ(doc.at("groups").at(0).at("message").as_string(), "It ran 51 times.");
 }
 
