@@ -5,6 +5,7 @@
 #include <fmt/ostream.h>
 
 #include <algorithm>
+#include <string_view>
 
 #include "report/html_text.hpp"
 #include "report/renderers.hpp"
@@ -21,11 +22,18 @@ bool has_data(const ReportSummary& s) {
          s.timeline.has_run();
 }
 
+// A section is its heading, then its content or, when it has none, the one
+// sentence that says why. Whether the content follows.
+bool open_section(std::ostream& out, std::string_view heading, bool has_content, std::string_view why_empty) {
+  fmt::print(out, "<h2>{}</h2>\n", heading);
+  if (!has_content) fmt::print(out, "<p class=\"empty\">{}</p>\n", why_empty);
+  return has_content;
+}
+
 void write_timeline(const ReportSummary& s, std::ostream& out) {
-  fmt::print(out, "<h2>Findings over the run</h2>\n");
   const Timeline t = s.timeline.buckets(kHtmlTimelineColumns);
-  if (t.buckets.empty()) {
-    fmt::print(out, "<p class=\"empty\">No line in this file has a time: nothing to draw.</p>\n");
+  if (!open_section(out, "Findings over the run", !t.buckets.empty(),
+                    "No line in this file has a time: nothing to draw.")) {
     return;
   }
   std::vector<std::string> kinds;
@@ -34,10 +42,8 @@ void write_timeline(const ReportSummary& s, std::ostream& out) {
 }
 
 void write_routes(const ReportSummary& s, std::ostream& out) {
-  fmt::print(out, "<h2>Statements and db time per request, by route</h2>\n");
-  if (s.routes.empty()) {
-    fmt::print(out, "<p class=\"empty\">No route data: the file has no route_summary, request_summary or "
-                    "query_budget_exceeded lines.</p>\n");
+  if (!open_section(out, "Statements and db time per request, by route", !s.routes.empty(),
+                    "No route data: the file has no route_summary, request_summary or query_budget_exceeded lines.")) {
     return;
   }
   fmt::print(out, "<p class=\"note\">{}</p>\n", esc(routes_note(s)));
@@ -60,11 +66,7 @@ void write_routes(const ReportSummary& s, std::ostream& out) {
 }
 
 void write_groups(const ReportSummary& s, std::ostream& out) {
-  fmt::print(out, "<h2>Findings by kind and fingerprint, worst first</h2>\n");
-  if (s.groups.empty()) {
-    fmt::print(out, "<p class=\"empty\">No findings.</p>\n");
-    return;
-  }
+  if (!open_section(out, "Findings by kind and fingerprint, worst first", !s.groups.empty(), "No findings.")) return;
   fmt::print(out, "<table id=\"findings\"><thead><tr><th>severity</th><th>kind</th><th>findings</th><th>executions</th>"
                   "<th>statement and fix</th></tr></thead><tbody>\n");
   for (const FindingGroup& g : s.groups) {
@@ -81,10 +83,9 @@ void write_groups(const ReportSummary& s, std::ostream& out) {
 }
 
 void write_requests(const ReportSummary& s, std::ostream& out) {
-  fmt::print(out, "<h2>Requests with the most statements</h2>\n");
-  if (s.top_requests.empty()) {
-    fmt::print(out, "<p class=\"empty\">No single requests in this file (none over the query budget; set "
-                    "output.request_summaries = true to record every request).</p>\n");
+  if (!open_section(out, "Requests with the most statements", !s.top_requests.empty(),
+                    "No single requests in this file (none over the query budget; set "
+                    "output.request_summaries = true to record every request).")) {
     return;
   }
   if (!s.from_request_summaries) {
