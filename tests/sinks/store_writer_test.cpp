@@ -135,7 +135,12 @@ findings::Finding finding(uint64_t count, std::string message = "m") {
   return f;
 }
 
-std::string url_for(uint16_t port) { return "postgresql://postgres@127.0.0.1:" + std::to_string(port) + "/postgres"; }
+// A writer's options for the store at `port`, as `user`.
+StoreWriter::Options options_for(uint16_t port, const std::string& user = "postgres") {
+  StoreWriter::Options options;
+  options.url = "postgresql://" + user + "@127.0.0.1:" + std::to_string(port) + "/postgres";
+  return options;
+}
 
 class StoreWriterTest : public ::testing::Test {
  protected:
@@ -146,14 +151,18 @@ class StoreWriterTest : public ::testing::Test {
     const auto r = store_->psql("SELECT count(*) FROM pgsleuth_findings");
     return r.exit_code == 0 ? std::stoul(r.out) : 0;
   }
+  // "count/seq" of each row in the order written, comma-separated.
+  static std::string counts_and_seqs() {
+    return store_->query_value("SELECT string_agg((finding->>'count') || '/' || seq, ',' ORDER BY id) "
+                               "FROM pgsleuth_findings");
+  }
   static PgCluster* store_;
 };
 PgCluster* StoreWriterTest::store_ = nullptr;
 
 TEST_F(StoreWriterTest, ABatchCommittedButNeverAnsweredIsRetriedAndWrittenOnce) {
   CuttingRelay relay(store_->port());
-  StoreWriter::Options options;
-  options.url = url_for(relay.port());
+  StoreWriter::Options options = options_for(relay.port());
   StoreWriter writer(options);
   writer.emit(finding(1));
   ASSERT_TRUE(test::eventually([] { return rows() == 1; }));
@@ -164,15 +173,12 @@ TEST_F(StoreWriterTest, ABatchCommittedButNeverAnsweredIsRetriedAndWrittenOnce) 
   EXPECT_EQ(relay.cuts(), 1);
   EXPECT_EQ(rows(), 6u);
   // In order, once each: count n is the n-th line and seq n.
-  EXPECT_EQ(store_->query_value("SELECT string_agg((finding->>'count') || '/' || seq, ',' ORDER BY id) "
-                                "FROM pgsleuth_findings"),
-            "1/1,2/2,3/3,4/4,5/5,6/6");
+  EXPECT_EQ(counts_and_seqs(), "1/1,2/2,3/3,4/4,5/5,6/6");
   EXPECT_EQ(writer.stop(5s), 0u);
 }
 
 TEST_F(StoreWriterTest, ALineWithANulCharacterIsStillWritten) {
-  StoreWriter::Options options;
-  options.url = url_for(store_->port());
+  StoreWriter::Options options = options_for(store_->port());
   StoreWriter writer(options);
   writer.emit(finding(1, std::string("before\0after", 12)));
   writer.emit(finding(2));
@@ -183,8 +189,7 @@ TEST_F(StoreWriterTest, ALineWithANulCharacterIsStillWritten) {
 }
 
 TEST_F(StoreWriterTest, AnUnreachableStoreHoldsLinesAndStopEndsWithinItsBudget) {
-  StoreWriter::Options options;
-  options.url = url_for(test::closed_port());
+  StoreWriter::Options options = options_for(test::closed_port());
   options.buffer_lines = 3;
   StoreWriter writer(options);
   for (uint64_t n = 1; n <= 10; ++n) writer.emit(finding(n));  // returns at once, store or not
@@ -210,8 +215,7 @@ TEST_F(StoreWriterTest, AStoreThatNeverAnswersDelaysNeitherEmitNorStop) {
   socklen_t len = sizeof a;
   ::getsockname(silent, reinterpret_cast<sockaddr*>(&a), &len);
 
-  StoreWriter::Options options;
-  options.url = url_for(ntohs(a.sin_port));
+  StoreWriter::Options options = options_for(ntohs(a.sin_port));
   options.buffer_lines = 4;
   options.connect_timeout = std::chrono::hours(1);
   StoreWriter writer(options);
@@ -228,8 +232,7 @@ TEST_F(StoreWriterTest, AStoreThatNeverAnswersDelaysNeitherEmitNorStop) {
 // one while the first backend still waits and then commits the same batch
 // too. Once the lock goes, each line is there once, in order.
 TEST_F(StoreWriterTest, AStatementOutlivingItsTimeoutIsRetriedAndWrittenOnce) {
-  StoreWriter::Options options;
-  options.url = url_for(store_->port());
+  StoreWriter::Options options = options_for(store_->port());
   options.statement_timeout = 300ms;
   StoreWriter writer(options);
   writer.emit(finding(1));
@@ -251,16 +254,13 @@ TEST_F(StoreWriterTest, AStatementOutlivingItsTimeoutIsRetriedAndWrittenOnce) {
     return store_->query_value("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pgsleuth-store' "
                                "AND state = 'active'") == "0";
   }));
-  EXPECT_EQ(store_->query_value("SELECT string_agg((finding->>'count') || '/' || seq, ',' ORDER BY id) "
-                                "FROM pgsleuth_findings"),
-            "1/1,2/2,3/3,4/4");
+  EXPECT_EQ(counts_and_seqs(), "1/1,2/2,3/3,4/4");
   EXPECT_EQ(writer.stop(5s), 0u);
 }
 
 TEST_F(StoreWriterTest, ARoleThatMayOnlyInsertWritesIntoATableADbaMade) {
   {
-    StoreWriter::Options options;
-    options.url = url_for(store_->port());  // the owner creates the table
+    StoreWriter::Options options = options_for(store_->port());  // the owner creates the table
     StoreWriter owner(options);
     owner.emit(finding(1));
     ASSERT_TRUE(test::eventually([] { return rows() == 1; }));
@@ -269,8 +269,7 @@ TEST_F(StoreWriterTest, ARoleThatMayOnlyInsertWritesIntoATableADbaMade) {
       "DROP ROLE IF EXISTS inserter; CREATE ROLE inserter LOGIN; "
       "GRANT SELECT, INSERT ON pgsleuth_findings TO inserter; "
       "GRANT USAGE ON SEQUENCE pgsleuth_findings_id_seq TO inserter; SELECT 1");
-  StoreWriter::Options options;
-  options.url = "postgresql://inserter@127.0.0.1:" + std::to_string(store_->port()) + "/postgres";
+  StoreWriter::Options options = options_for(store_->port(), "inserter");
   StoreWriter writer(options);
   writer.emit(finding(2));
   ASSERT_TRUE(test::eventually([] { return rows() == 2; }));
