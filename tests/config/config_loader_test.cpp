@@ -148,19 +148,25 @@ format = "json"
   EXPECT_EQ(c.analysis.max_repeats_per_minute, 0u);
 }
 
+// Field by field, so that a failure names the key.
+void expect_advisor(const AdvisorSettings& got, const AdvisorSettings& want) {
+  EXPECT_EQ(got.enabled, want.enabled);
+  EXPECT_EQ(got.user, want.user);
+  EXPECT_EQ(got.password_file, want.password_file);
+  EXPECT_EQ(got.min_total_ms, want.min_total_ms);
+  EXPECT_EQ(got.max_explains_per_minute, want.max_explains_per_minute);
+  EXPECT_EQ(got.min_table_rows, want.min_table_rows);
+  EXPECT_EQ(got.statement_timeout_ms, want.statement_timeout_ms);
+}
+
 // The contract's [advisor] table: every key read, its defaults when absent,
 // and a bad value named like any other key's.
 TEST(ConfigLoader, ReadsTheAdvisorTable) {
-  const Config defaults = load_config_text("[advisor]\n", "empty_advisor.toml");
-  EXPECT_FALSE(defaults.advisor.enabled);
-  EXPECT_EQ(defaults.advisor.user, "");
-  EXPECT_EQ(defaults.advisor.password_file, "");
-  EXPECT_EQ(defaults.advisor.min_total_ms, 200u);
-  EXPECT_EQ(defaults.advisor.max_explains_per_minute, 30u);
-  EXPECT_EQ(defaults.advisor.min_table_rows, 10000u);
-  EXPECT_EQ(defaults.advisor.statement_timeout_ms, 2000u);
+  expect_advisor(load_config_text("[advisor]\n", "empty_advisor.toml").advisor,
+                 {.enabled = false, .user = "", .password_file = "", .min_total_ms = 200,
+                  .max_explains_per_minute = 30, .min_table_rows = 10000, .statement_timeout_ms = 2000});
 
-  const Config c = load_config_text(R"(
+  expect_advisor(load_config_text(R"(
 [advisor]
 enabled = true
 user = "advisor"
@@ -169,14 +175,10 @@ min_total_ms = 50
 max_explains_per_minute = 5
 min_table_rows = 500
 statement_timeout_ms = 750
-)", "advisor.toml");
-  EXPECT_TRUE(c.advisor.enabled);
-  EXPECT_EQ(c.advisor.user, "advisor");
-  EXPECT_EQ(c.advisor.password_file, "/etc/pgsleuth/advisor.pass");
-  EXPECT_EQ(c.advisor.min_total_ms, 50u);
-  EXPECT_EQ(c.advisor.max_explains_per_minute, 5u);
-  EXPECT_EQ(c.advisor.min_table_rows, 500u);
-  EXPECT_EQ(c.advisor.statement_timeout_ms, 750u);
+)", "advisor.toml").advisor,
+                 {.enabled = true, .user = "advisor", .password_file = "/etc/pgsleuth/advisor.pass",
+                  .min_total_ms = 50, .max_explains_per_minute = 5, .min_table_rows = 500,
+                  .statement_timeout_ms = 750});
 
   EXPECT_EQ(error_of("[advisor]\nmax_explains_per_minute = 0\n"),
             "test.toml:2: advisor.max_explains_per_minute = 0: must be an integer from 1 to 100000");
