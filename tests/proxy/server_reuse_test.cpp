@@ -168,17 +168,17 @@ TEST(ConnectionObserver, TerminateOnlyWhenTheDecoderSeesAWholeOne) {
 }
 
 TEST(DatabaseDdl, RecognisesStatementsThatNeedOtherSessionsOffADatabase) {
-  EXPECT_TRUE(is_database_ddl("DROP DATABASE \"test_app\""));
-  EXPECT_TRUE(is_database_ddl("  drop   database if exists x"));
-  EXPECT_TRUE(is_database_ddl("/* django */ CREATE DATABASE \"test_1\" WITH TEMPLATE \"test\""));
-  EXPECT_TRUE(is_database_ddl("-- rename\nALTER\n DATABASE a RENAME TO b"));
-  EXPECT_FALSE(is_database_ddl("DROP TABLE database"));
-  EXPECT_FALSE(is_database_ddl("SELECT 'DROP DATABASE x'"));
-  EXPECT_FALSE(is_database_ddl("DROP DATABASES"));
-  EXPECT_FALSE(is_database_ddl("DROPDATABASE x"));
-  EXPECT_FALSE(is_database_ddl(""));
-  EXPECT_TRUE(has_database_ddl("SELECT 1; DROP DATABASE x; SELECT 2"));
-  EXPECT_TRUE(has_database_ddl("DROP DATABASE x"));
+  for (const char* ddl : {"DROP DATABASE \"test_app\"", "  drop   database if exists x",
+                          "/* django */ CREATE DATABASE \"test_1\" WITH TEMPLATE \"test\"",
+                          "-- rename\nALTER\n DATABASE a RENAME TO b"}) {
+    EXPECT_TRUE(is_database_ddl(ddl)) << ddl;
+  }
+  for (const char* other : {"DROP TABLE database", "SELECT 'DROP DATABASE x'", "DROP DATABASES", "DROPDATABASE x", ""}) {
+    EXPECT_FALSE(is_database_ddl(other)) << other;
+  }
+  for (const char* sql : {"SELECT 1; DROP DATABASE x; SELECT 2", "DROP DATABASE x"}) {
+    EXPECT_TRUE(has_database_ddl(sql)) << sql;
+  }
   EXPECT_FALSE(has_database_ddl("SELECT 1; SELECT 2;"));
 }
 

@@ -7,21 +7,26 @@ namespace pgsleuth::sinks {
 namespace {
 
 TEST(StoreUrl, RecognisesBothOfLibpqsSchemesOnly) {
-  EXPECT_TRUE(is_store_url("postgresql://u@h:5432/db"));
-  EXPECT_TRUE(is_store_url("postgres://h/db"));
-  EXPECT_FALSE(is_store_url("findings.jsonl"));
-  EXPECT_FALSE(is_store_url("-"));
-  EXPECT_FALSE(is_store_url("/tmp/postgresql://x"));
+  for (const char* url : {"postgresql://u@h:5432/db", "postgres://h/db"}) EXPECT_TRUE(is_store_url(url)) << url;
+  for (const char* path : {"findings.jsonl", "-", "/tmp/postgresql://x"}) EXPECT_FALSE(is_store_url(path)) << path;
 }
 
 TEST(StoreUrl, RedactsThePasswordInTheUserPartAndInParameters) {
-  EXPECT_EQ(redacted_url("postgresql://app:s3cret@db:5432/fleet"), "postgresql://app:***@db:5432/fleet");
-  EXPECT_EQ(redacted_url("postgresql://app@db:5432/fleet"), "postgresql://app@db:5432/fleet");
-  EXPECT_EQ(redacted_url("postgresql://db/fleet?user=app&password=s3cret&sslmode=require"),
-            "postgresql://db/fleet?user=app&password=***&sslmode=require");
-  EXPECT_EQ(redacted_url("postgres://a:b%40c@[::1]:5432/x?password=z"), "postgres://a:***@[::1]:5432/x?password=***");
-  // An '@' in the path or parameters is not the user part's end.
-  EXPECT_EQ(redacted_url("postgresql://h/db?application_name=a@b"), "postgresql://h/db?application_name=a@b");
+  struct Case {
+    const char* url;
+    const char* redacted;
+  };
+  for (const Case& c : {
+           Case{"postgresql://app:s3cret@db:5432/fleet", "postgresql://app:***@db:5432/fleet"},
+           Case{"postgresql://app@db:5432/fleet", "postgresql://app@db:5432/fleet"},
+           Case{"postgresql://db/fleet?user=app&password=s3cret&sslmode=require",
+                "postgresql://db/fleet?user=app&password=***&sslmode=require"},
+           Case{"postgres://a:b%40c@[::1]:5432/x?password=z", "postgres://a:***@[::1]:5432/x?password=***"},
+           // An '@' in the path or parameters is not the user part's end.
+           Case{"postgresql://h/db?application_name=a@b", "postgresql://h/db?application_name=a@b"},
+       }) {
+    EXPECT_EQ(redacted_url(c.url), c.redacted);
+  }
 }
 
 TEST(StoreUrl, MessagesLoseThePasswordRawOrDecoded) {
