@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,24 +22,38 @@ uint64_t analysed(const AnalysisMetrics& m) {
   return n;
 }
 
+// Queues `n` statements of one connection, the i-th's text `sql_of(i)`;
+// false when the queue is full first.
+bool queue_statements(events::SpscRing<events::Event>& queue, size_t n,
+                      const std::function<std::string(size_t)>& sql_of) {
+  auto conn = std::make_shared<events::ConnectionInfo>();
+  for (size_t i = 0; i < n; ++i) {
+    events::StatementEvent s;
+    s.conn = conn;
+    s.sql = events::SqlText(sql_of(i));
+    if (!queue.try_push(events::Event(std::move(s)))) return false;
+  }
+  return true;
+}
+
+// An analysis thread over `queue`, stopped as soon as it has started.
+AnalysisMetrics start_and_stop(events::SpscRing<events::Event>& queue, std::chrono::milliseconds drain_time) {
+  Discard sink;
+  AnalysisThread analysis({&queue}, AnalysisThread::Options{}, sink);
+  analysis.start();
+  analysis.stop(drain_time);
+  return analysis.metrics();
+}
+
 // A backlog far longer than the drain time: stop() returns, and every
 // statement is either analysed or counted as dropped, none lost unseen.
 TEST(AnalysisThread, ShutdownDrainIsBoundedAndCountsWhatItDrops) {
   constexpr size_t kStatements = 50'000;
   events::SpscRing<events::Event> queue(kStatements);
-  auto conn = std::make_shared<events::ConnectionInfo>();
-  for (size_t i = 0; i < kStatements; ++i) {
-    events::StatementEvent s;
-    s.conn = conn;
-    // Each its own shape: a fingerprint cache miss, parsed by libpg_query.
-    s.sql = events::SqlText("SELECT a FROM t WHERE c" + std::to_string(i) + " = 1");
-    ASSERT_TRUE(queue.try_push(events::Event(std::move(s))));
-  }
-  Discard sink;
-  AnalysisThread analysis({&queue}, AnalysisThread::Options{}, sink);
-  analysis.start();
-  analysis.stop(std::chrono::milliseconds(0));
-  const AnalysisMetrics m = analysis.metrics();
+  // Each its own shape: a fingerprint cache miss, parsed by libpg_query.
+  ASSERT_TRUE(queue_statements(queue, kStatements,
+                               [](size_t i) { return "SELECT a FROM t WHERE c" + std::to_string(i) + " = 1"; }));
+  const AnalysisMetrics m = start_and_stop(queue, std::chrono::milliseconds(0));
   EXPECT_GT(m.dropped_at_shutdown, 0u) << "50,000 parses cannot all have run before stop()";
   EXPECT_EQ(analysed(m) + m.dropped_at_shutdown, kStatements);
 }
@@ -45,18 +61,8 @@ TEST(AnalysisThread, ShutdownDrainIsBoundedAndCountsWhatItDrops) {
 // With time enough, nothing is dropped.
 TEST(AnalysisThread, ShutdownDrainsEverythingWithinItsTime) {
   events::SpscRing<events::Event> queue(16);
-  auto conn = std::make_shared<events::ConnectionInfo>();
-  for (int i = 0; i < 10; ++i) {
-    events::StatementEvent s;
-    s.conn = conn;
-    s.sql = events::SqlText("SELECT 1");
-    ASSERT_TRUE(queue.try_push(events::Event(std::move(s))));
-  }
-  Discard sink;
-  AnalysisThread analysis({&queue}, AnalysisThread::Options{}, sink);
-  analysis.start();
-  analysis.stop(std::chrono::minutes(10));
-  const AnalysisMetrics m = analysis.metrics();
+  ASSERT_TRUE(queue_statements(queue, 10, [](size_t) { return std::string("SELECT 1"); }));
+  const AnalysisMetrics m = start_and_stop(queue, std::chrono::minutes(10));
   EXPECT_EQ(m.dropped_at_shutdown, 0u);
   EXPECT_EQ(analysed(m), 10u);
 }
