@@ -21,8 +21,9 @@ enum class AdvisorMetric {
   Count
 };
 
-inline constexpr const char* kFaultHelp =
-    "Index advisor faults, by cause (logged once per cause and database; clients never see them).";
+inline constexpr MetricInfo kAdvisorFaults{
+    "pgsleuth_advisor_faults_total", MetricType::Counter,
+    "Index advisor faults, by cause (logged once per cause and database; clients never see them).", "cause"};
 
 inline constexpr MetricTable<AdvisorMetric> kAdvisorMetrics{{
     {AdvisorMetric::Candidates,
@@ -37,16 +38,13 @@ inline constexpr MetricTable<AdvisorMetric> kAdvisorMetrics{{
     {AdvisorMetric::Suggestions,
      {"pgsleuth_advisor_suggestions_total", MetricType::Counter,
       "missing_index findings the advisor made (before the rate limit)."}},
-    {AdvisorMetric::FaultConnect, {"pgsleuth_advisor_faults_total", MetricType::Counter, kFaultHelp, "cause", "connect"}},
-    {AdvisorMetric::FaultLogin, {"pgsleuth_advisor_faults_total", MetricType::Counter, kFaultHelp, "cause", "login"}},
-    {AdvisorMetric::FaultPermission,
-     {"pgsleuth_advisor_faults_total", MetricType::Counter, kFaultHelp, "cause", "permission"}},
-    {AdvisorMetric::FaultTimeout, {"pgsleuth_advisor_faults_total", MetricType::Counter, kFaultHelp, "cause", "timeout"}},
-    {AdvisorMetric::FaultPlan, {"pgsleuth_advisor_faults_total", MetricType::Counter, kFaultHelp, "cause", "plan"}},
-    {AdvisorMetric::FaultConnectionLost,
-     {"pgsleuth_advisor_faults_total", MetricType::Counter, kFaultHelp, "cause", "connection_lost"}},
-    {AdvisorMetric::FaultStatement,
-     {"pgsleuth_advisor_faults_total", MetricType::Counter, kFaultHelp, "cause", "statement"}},
+    {AdvisorMetric::FaultConnect, labelled(kAdvisorFaults, "connect")},
+    {AdvisorMetric::FaultLogin, labelled(kAdvisorFaults, "login")},
+    {AdvisorMetric::FaultPermission, labelled(kAdvisorFaults, "permission")},
+    {AdvisorMetric::FaultTimeout, labelled(kAdvisorFaults, "timeout")},
+    {AdvisorMetric::FaultPlan, labelled(kAdvisorFaults, "plan")},
+    {AdvisorMetric::FaultConnectionLost, labelled(kAdvisorFaults, "connection_lost")},
+    {AdvisorMetric::FaultStatement, labelled(kAdvisorFaults, "statement")},
 }};
 static_assert(in_enum_order(kAdvisorMetrics));
 

@@ -24,6 +24,13 @@ struct MetricInfo {
   std::string_view label_value = {};
 };
 
+// The entry of `family` (declared once, with its label) for one value of
+// that label, so that a family's name and help are not spelt per entry.
+constexpr MetricInfo labelled(MetricInfo family, std::string_view label_value) {
+  family.label_value = label_value;
+  return family;
+}
+
 // A table of metrics indexed by the enum `Id`, whose last enumerator is
 // `Count`. Each entry names its id, so the table cannot drift from the enum.
 template <class Id>

@@ -25,17 +25,16 @@ enum class ProxyMetric {
 
 using ProxyCounters = MetricValues<ProxyMetric>;
 
+inline constexpr MetricInfo kForwardedBytes{"pgsleuth_forwarded_bytes_total", MetricType::Counter,
+                                            "Bytes forwarded, by direction.", "direction"};
+
 inline constexpr MetricTable<ProxyMetric> kProxyMetrics{{
     {ProxyMetric::ConnectionsActive, {"pgsleuth_connections_active", MetricType::Gauge, "Client connections open now."}},
     {ProxyMetric::ConnectionsTotal, {"pgsleuth_connections_total", MetricType::Counter, "Client connections accepted."}},
     {ProxyMetric::ConnectionsRefused,
      {"pgsleuth_connections_refused_total", MetricType::Counter, "Client connections refused over proxy.max_connections."}},
-    {ProxyMetric::BytesFromClients,
-     {"pgsleuth_forwarded_bytes_total", MetricType::Counter, "Bytes forwarded, by direction.", "direction",
-      "client_to_server"}},
-    {ProxyMetric::BytesFromServers,
-     {"pgsleuth_forwarded_bytes_total", MetricType::Counter, "Bytes forwarded, by direction.", "direction",
-      "server_to_client"}},
+    {ProxyMetric::BytesFromClients, labelled(kForwardedBytes, "client_to_server")},
+    {ProxyMetric::BytesFromServers, labelled(kForwardedBytes, "server_to_client")},
     {ProxyMetric::EventsQueued,
      {"pgsleuth_events_queued_total", MetricType::Counter, "Statement events handed to the analysis thread."}},
     {ProxyMetric::EventsDropped,
