@@ -1,5 +1,8 @@
 #include "findings/details_json.hpp"
 
+#include <concepts>
+#include <type_traits>
+
 #include "findings/json_fields.hpp"
 
 namespace pgsleuth::findings {
@@ -8,7 +11,8 @@ namespace {
 using namespace json_fields;
 
 // For each kind: put() writes its fields in stream order, read() fills
-// them from a line.
+// them from a line. The kinds whose fields are plain values list them
+// once, in fields(), for both.
 
 void put(json::object& o, const RepeatEvidence& e) {
   o["db_time_ms"] = e.db_time_ms;
@@ -23,6 +27,84 @@ void read(const json::object& o, RepeatEvidence& e) {
     read_into(*gaps, "max", e.gaps_ms.max);
   }
   read_into(o, "round_trips_saved", e.round_trips_saved);
+}
+
+// db_time_ms: read checked (another type makes the line bad), where the
+// other plain fields are read best effort.
+template <class T>
+struct Checked {
+  T& number;
+};
+template <class T>
+Checked(T&) -> Checked<T>;
+
+struct FieldWriter {
+  json::object& o;
+  void operator()(const RepeatEvidence& e) const { put(o, e); }
+  void operator()(const char* name, uint64_t v) const { o[name] = integer(v); }
+  void operator()(const char* name, double v) const { o[name] = v; }
+  void operator()(const char* name, bool v) const { o[name] = v; }
+  void operator()(const char* name, const std::string& v) const { o[name] = v; }
+  void operator()(const char* name, const std::vector<std::string>& v) const { o[name] = strings(v); }
+  void operator()(const char* name, const std::optional<double>& v) const { o[name] = optional_number(v); }
+  void operator()(const char* name, const std::optional<std::string>& v) const { o[name] = optional_string(v); }
+  void operator()(const char* name, Checked<const double> v) const { o[name] = v.number; }
+};
+
+struct FieldReader {
+  const json::object& o;
+  void operator()(RepeatEvidence& e) const { read(o, e); }
+  template <class T>
+  void operator()(const char* name, T& into) const {
+    read_into(o, name, into);
+  }
+  void operator()(const char* name, Checked<double> v) const { v.number = checked_number(o, name); }
+};
+
+template <class D, class Kind>
+concept Of = std::same_as<std::remove_const_t<D>, Kind>;
+
+void fields(Of<DuplicateQueryDetails> auto& d, auto&& field) {
+  field(d.evidence);
+  field("same_result", d.same_result);
+  field("distinct_params", d.distinct_params);
+}
+void fields(Of<UnbatchedWriteDetails> auto& d, auto&& field) {
+  field(d.evidence);
+  field("distinct_params", d.distinct_params);
+}
+void fields(Of<UnboundedSelectDetails> auto& d, auto&& field) {
+  field("rows", d.rows);
+  field("bytes", d.bytes);
+  field("db_time_ms", Checked{d.db_time_ms});
+}
+void fields(Of<SelectStarDetails> auto&, auto&&) {}
+void fields(Of<SlowQueryDetails> auto& d, auto&& field) {
+  field("duration_ms", d.duration_ms);
+  field("db_time_ms", Checked{d.db_time_ms});
+}
+void fields(Of<ConnectionChurnDetails> auto& d, auto&& field) {
+  field("within_s", d.within_s);
+  field("max_lifetime_ms", d.max_lifetime_ms);
+  field("median_lifetime_ms", d.median_lifetime_ms);
+}
+void fields(Of<MissingIndexDetails> auto& d, auto&& field) {
+  field("relation", d.relation);
+  field("columns", d.columns);
+  field("ddl", d.ddl);
+  field("plan", d.plan);
+  field("cost_before", d.cost_before);
+  field("cost_after", d.cost_after);
+  field("verified_with", d.verified_with);
+}
+
+template <class D>
+void put(json::object& o, const D& d) {
+  fields(d, FieldWriter{o});
+}
+template <class D>
+void read(const json::object& o, D& d) {
+  fields(d, FieldReader{o});
 }
 
 void put(json::object& o, const NPlusOneDetails& d) {
@@ -55,49 +137,6 @@ void read(const json::object& o, NPlusOneDetails& d) {
   }
 }
 
-void put(json::object& o, const DuplicateQueryDetails& d) {
-  put(o, d.evidence);
-  o["same_result"] = d.same_result;
-  o["distinct_params"] = integer(d.distinct_params);
-}
-void read(const json::object& o, DuplicateQueryDetails& d) {
-  read(o, d.evidence);
-  read_into(o, "same_result", d.same_result);
-  read_into(o, "distinct_params", d.distinct_params);
-}
-
-void put(json::object& o, const UnbatchedWriteDetails& d) {
-  put(o, d.evidence);
-  o["distinct_params"] = integer(d.distinct_params);
-}
-void read(const json::object& o, UnbatchedWriteDetails& d) {
-  read(o, d.evidence);
-  read_into(o, "distinct_params", d.distinct_params);
-}
-
-void put(json::object& o, const UnboundedSelectDetails& d) {
-  o["rows"] = integer(d.rows);
-  o["bytes"] = integer(d.bytes);
-  o["db_time_ms"] = d.db_time_ms;
-}
-void read(const json::object& o, UnboundedSelectDetails& d) {
-  read_into(o, "rows", d.rows);
-  read_into(o, "bytes", d.bytes);
-  d.db_time_ms = checked_number(o, "db_time_ms");
-}
-
-void put(json::object&, const SelectStarDetails&) {}
-void read(const json::object&, SelectStarDetails&) {}
-
-void put(json::object& o, const SlowQueryDetails& d) {
-  o["duration_ms"] = d.duration_ms;
-  o["db_time_ms"] = d.db_time_ms;
-}
-void read(const json::object& o, SlowQueryDetails& d) {
-  read_into(o, "duration_ms", d.duration_ms);
-  d.db_time_ms = checked_number(o, "db_time_ms");
-}
-
 void put(json::object& o, const QueryBudgetDetails& d) {
   o["db_time_ms"] = d.db_time_ms;
   json::array top;
@@ -120,36 +159,6 @@ void read(const json::object& o, QueryBudgetDetails& d) {
     }
   }
   read_into(o, "max_queries", d.max_queries);
-}
-
-void put(json::object& o, const ConnectionChurnDetails& d) {
-  o["within_s"] = integer(d.within_s);
-  o["max_lifetime_ms"] = integer(d.max_lifetime_ms);
-  o["median_lifetime_ms"] = d.median_lifetime_ms;
-}
-void read(const json::object& o, ConnectionChurnDetails& d) {
-  read_into(o, "within_s", d.within_s);
-  read_into(o, "max_lifetime_ms", d.max_lifetime_ms);
-  read_into(o, "median_lifetime_ms", d.median_lifetime_ms);
-}
-
-void put(json::object& o, const MissingIndexDetails& d) {
-  o["relation"] = d.relation;
-  o["columns"] = strings(d.columns);
-  o["ddl"] = d.ddl;
-  o["plan"] = strings(d.plan);
-  o["cost_before"] = optional_number(d.cost_before);
-  o["cost_after"] = optional_number(d.cost_after);
-  o["verified_with"] = optional_string(d.verified_with);
-}
-void read(const json::object& o, MissingIndexDetails& d) {
-  read_into(o, "relation", d.relation);
-  read_into(o, "columns", d.columns);
-  read_into(o, "ddl", d.ddl);
-  read_into(o, "plan", d.plan);
-  read_into(o, "cost_before", d.cost_before);
-  read_into(o, "cost_after", d.cost_after);
-  read_into(o, "verified_with", d.verified_with);
 }
 
 }  // namespace
