@@ -3,30 +3,49 @@
 // table, portals, requests in flight and every event of one prepared
 // statement point at one copy. Never null by construction: a statement whose
 // text is unknown (never Parsed, or evicted from a bounded table) is "".
+//
+// One allocation holds the count and the bytes: a simple Query makes one
+// of these on the I/O thread for every statement it sends.
 
+#include <cstring>
 #include <memory>
-#include <string>
 #include <string_view>
+#include <utility>
 
 namespace pgsleuth::events {
 
 class SqlText {
  public:
-  SqlText() : text_(empty()) {}
-  explicit SqlText(std::string_view text) : text_(std::make_shared<const std::string>(text)) {}
+  SqlText() = default;
+  SqlText(const SqlText&) = default;
+  SqlText& operator=(const SqlText&) = default;
+  // A moved-from text is "", not a view of bytes it no longer owns.
+  SqlText(SqlText&& other) noexcept : bytes_(std::move(other.bytes_)), text_(std::exchange(other.text_, {})) {}
+  SqlText& operator=(SqlText&& other) noexcept {
+    bytes_ = std::move(other.bytes_);
+    text_ = std::exchange(other.text_, {});
+    return *this;
+  }
+  explicit SqlText(std::string_view text) {
+    if (text.empty()) return;
+    auto bytes = std::make_shared_for_overwrite<char[]>(text.size());
+    std::memcpy(bytes.get(), text.data(), text.size());
+    text_ = {bytes.get(), text.size()};
+    bytes_ = std::move(bytes);
+  }
 
-  const std::string& str() const { return *text_; }
-  const std::string& operator*() const { return *text_; }
-  const std::string* operator->() const { return text_.get(); }
+  std::string_view str() const { return text_; }
+  std::string_view operator*() const { return text_; }
+  const std::string_view* operator->() const { return &text_; }
   // The same copy (not merely equal text): what a per-text cache keys on.
-  bool same_copy(const SqlText& other) const { return text_ == other.text_; }
+  // Every empty text is the same copy.
+  bool same_copy(const SqlText& other) const {
+    return bytes_ == other.bytes_ && text_.size() == other.text_.size();
+  }
 
  private:
-  static const std::shared_ptr<const std::string>& empty() {
-    static const auto kEmpty = std::make_shared<const std::string>();
-    return kEmpty;
-  }
-  std::shared_ptr<const std::string> text_;
+  std::shared_ptr<const char[]> bytes_;  // null for ""
+  std::string_view text_;                // into bytes_
 };
 
 }  // namespace pgsleuth::events

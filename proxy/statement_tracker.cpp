@@ -276,7 +276,7 @@ void StatementTracker::on_command_complete(const wire::Message& m, SteadyTime no
   if (kind == Pending::Kind::Execute) pending_.pop_front();
 }
 
-void StatementTracker::forget_statements(std::string_view tag, const std::string& sql, uint32_t index) {
+void StatementTracker::forget_statements(std::string_view tag, std::string_view sql, uint32_t index) {
   if (tag != "DEALLOCATE") {
     statements_.clear();
     statement_bytes_ = 0;

@@ -99,7 +99,7 @@ class StatementTracker {
   void finish_abandoned(Portal& portal);
   void finish_all_abandoned();
   events::StatementEvent make_event(const events::SqlText& sql, Progress&& progress, SteadyTime completed);
-  void forget_statements(std::string_view tag, const std::string& sql, uint32_t index);
+  void forget_statements(std::string_view tag, std::string_view sql, uint32_t index);
   void remember_statement(std::string_view name, std::string_view query, wire::TypeOids types);
   void on_describe(const wire::Message& m);
   void on_parameter_description(const wire::Message& m);
