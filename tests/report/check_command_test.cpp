@@ -5,15 +5,8 @@
 #include "tests/config/temp_file.hpp"
 #include "tests/report/findings_fixture.hpp"
 
-namespace pgsleuth::report {
+namespace pgsleuth::report::testing {
 namespace {
-
-using testing::finding_line;
-using testing::FindingSpec;
-using testing::run;
-using testing::run_over;
-using testing::summary_line;
-using testing::TempFile;
 
 const FindingSpec kSelectStar{.kind = "select_star", .severity = "low", .fingerprint = "5e1ec75e1ec75e1e"};
 
@@ -135,4 +128,4 @@ TEST(Baseline, BadInputsExitTwo) {
 }
 
 }  // namespace
-}  // namespace pgsleuth::report
+}  // namespace pgsleuth::report::testing

@@ -6,7 +6,7 @@
 
 #include "tests/config/temp_file.hpp"
 
-namespace pgsleuth::testing {
+namespace pgsleuth::report::testing {
 
 namespace json = boost::json;
 
@@ -77,4 +77,4 @@ RunResult run_over(Subcommand command, const std::string& lines, const std::vect
   return run(command, all);
 }
 
-}  // namespace pgsleuth::testing
+}  // namespace pgsleuth::report::testing

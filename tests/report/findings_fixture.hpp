@@ -7,7 +7,13 @@
 #include <string>
 #include <vector>
 
-namespace pgsleuth::testing {
+#include "tests/config/temp_file.hpp"
+
+// The report tests open this namespace, so the fixture's names (and the
+// temporary files it writes) need no using list in each of them.
+namespace pgsleuth::report::testing {
+
+using pgsleuth::testing::TempFile;
 
 struct FindingSpec {
   std::string kind = "n_plus_one";
@@ -50,4 +56,4 @@ RunResult run(Subcommand command, const std::vector<std::string>& args);
 // `command` over a findings file that holds `lines`, with `args` after its path.
 RunResult run_over(Subcommand command, const std::string& lines, const std::vector<std::string>& args = {});
 
-}  // namespace pgsleuth::testing
+}  // namespace pgsleuth::report::testing

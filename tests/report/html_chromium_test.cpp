@@ -15,15 +15,10 @@
 #include "tests/config/temp_file.hpp"
 #include "tests/report/findings_fixture.hpp"
 
-namespace pgsleuth::report {
+namespace pgsleuth::report::testing {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::finding_line;
-using testing::route_summary_line;
-using testing::run;
-using testing::summary_line;
-using testing::TempFile;
 
 std::string find_chromium() {
   for (const char* dir : {"/usr/bin", "/usr/local/bin", "/bin"}) {
@@ -145,4 +140,4 @@ TEST(HtmlReportInChromium, RendersAndShowsTheReport) {
 }
 
 }  // namespace
-}  // namespace pgsleuth::report
+}  // namespace pgsleuth::report::testing

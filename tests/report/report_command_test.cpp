@@ -8,15 +8,8 @@
 #include "tests/config/temp_file.hpp"
 #include "tests/report/findings_fixture.hpp"
 
-namespace pgsleuth::report {
+namespace pgsleuth::report::testing {
 namespace {
-
-using testing::finding_line;
-using testing::FindingSpec;
-using testing::run;
-using testing::run_over;
-using testing::summary_line;
-using testing::TempFile;
 
 // Two n_plus_one findings on one statement, one medium duplicate, summaries
 // for three requests on two routes.
@@ -143,4 +136,4 @@ TEST(Report, HtmlIsSelfContainedAndEscaped) {
 }
 
 }  // namespace
-}  // namespace pgsleuth::report
+}  // namespace pgsleuth::report::testing

@@ -14,15 +14,8 @@
 #include "tests/config/temp_file.hpp"
 #include "tests/report/findings_fixture.hpp"
 
-namespace pgsleuth::report {
+namespace pgsleuth::report::testing {
 namespace {
-
-using testing::finding_line;
-using testing::route_summary_line;
-using testing::RouteSummarySpec;
-using testing::run;
-using testing::run_over;
-using testing::TempFile;
 
 // Two periods of books#index, one of requests without a route from the
 // application "worker"; findings at 12:00 (two) and 12:03; the run ends at
@@ -187,4 +180,4 @@ TEST(ReportSections, HtmlEmptyStateOnlyWithoutData) {
 }
 
 }  // namespace
-}  // namespace pgsleuth::report
+}  // namespace pgsleuth::report::testing
