@@ -19,6 +19,16 @@ TypeOids type_oids(ByteReader& r, int16_t count) {
   return TypeOids{rest.substr(0, whole * 4)};
 }
 
+// Describe and Close lay out alike: 'S' (a statement) or 'P' (a portal), then its name.
+template <typename Msg>
+std::optional<Msg> parse_target_and_name(std::string_view body) {
+  ByteReader r(body);
+  auto target = r.u8();
+  auto name = r.cstring();
+  if (!target || !name || (*target != 'S' && *target != 'P')) return std::nullopt;
+  return Msg{static_cast<char>(*target), *name};
+}
+
 }  // namespace
 
 uint32_t TypeOids::operator[](size_t i) const {
@@ -38,13 +48,7 @@ std::optional<ParseMsg> parse_parse(std::string_view body) {
   return ParseMsg{*name, rest.substr(0, nul), count ? type_oids(types, *count) : TypeOids{}};
 }
 
-std::optional<DescribeMsg> parse_describe(std::string_view body) {
-  ByteReader r(body);
-  auto target = r.u8();
-  auto name = r.cstring();
-  if (!target || !name || (*target != 'S' && *target != 'P')) return std::nullopt;
-  return DescribeMsg{static_cast<char>(*target), *name};
-}
+std::optional<DescribeMsg> parse_describe(std::string_view body) { return parse_target_and_name<DescribeMsg>(body); }
 
 std::optional<TypeOids> parse_parameter_description(std::string_view body) {
   ByteReader r(body);
@@ -107,13 +111,7 @@ std::optional<ExecuteMsg> parse_execute(std::string_view body) {
   return ExecuteMsg{*portal, *max_rows};
 }
 
-std::optional<CloseMsg> parse_close(std::string_view body) {
-  ByteReader r(body);
-  auto target = r.u8();
-  auto name = r.cstring();
-  if (!target || !name || (*target != 'S' && *target != 'P')) return std::nullopt;
-  return CloseMsg{static_cast<char>(*target), *name};
-}
+std::optional<CloseMsg> parse_close(std::string_view body) { return parse_target_and_name<CloseMsg>(body); }
 
 std::optional<std::string_view> parse_command_complete(std::string_view body) {
   ByteReader r(body);
