@@ -29,13 +29,16 @@ double db_time_ms(const std::vector<const StatementRecord*>& records) {
   return total;
 }
 
-size_t distinct_params(const std::vector<const StatementRecord*>& records) {
-  // One sorted buffer rather than a hash set: one allocation for a window
-  // of thousands of executions instead of one a value.
+std::vector<uint64_t> sorted_param_hashes(const std::vector<const StatementRecord*>& records) {
   std::vector<uint64_t> hashes;
   hashes.reserve(records.size());
   for (const auto* rec : records) hashes.push_back(rec->params_hash);
   std::sort(hashes.begin(), hashes.end());
+  return hashes;
+}
+
+size_t distinct_params(const std::vector<const StatementRecord*>& records) {
+  auto hashes = sorted_param_hashes(records);
   return static_cast<size_t>(std::unique(hashes.begin(), hashes.end()) - hashes.begin());
 }
 

@@ -2,6 +2,7 @@
 // What a detector found in one window, before it becomes a finding: the
 // builder adds the common fields, severity and rate limiting.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,10 @@ std::vector<const StatementRecord*> eligible_records(const RequestWindow& window
 
 // Sum of the records' server time, in milliseconds.
 double db_time_ms(const std::vector<const StatementRecord*>& records);
+
+// The records' parameter-set hashes, sorted (equal sets side by side): one
+// buffer for a window of thousands of executions, not a hash set's node a value.
+std::vector<uint64_t> sorted_param_hashes(const std::vector<const StatementRecord*>& records);
 
 // Number of distinct parameter sets among the records.
 size_t distinct_params(const std::vector<const StatementRecord*>& records);

@@ -29,13 +29,9 @@ bool writes_any(const fingerprint::StatementShape& writer,
 }
 
 // The parameter sets executed at least `min` times, sorted: only they can
-// make a run that long, so only their runs are followed. Counted in one
-// sorted buffer, not a hash map: one allocation a window, not one a value.
+// make a run that long, so only their runs are followed.
 std::vector<uint64_t> repeated_params(const std::vector<const StatementRecord*>& records, size_t min) {
-  std::vector<uint64_t> hashes;
-  hashes.reserve(records.size());
-  for (const auto* rec : records) hashes.push_back(rec->params_hash);
-  std::sort(hashes.begin(), hashes.end());
+  const auto hashes = sorted_param_hashes(records);
   std::vector<uint64_t> repeated;
   for (auto it = hashes.begin(); it != hashes.end();) {
     const auto end = std::upper_bound(it, hashes.end(), *it);

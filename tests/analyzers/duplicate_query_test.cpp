@@ -50,6 +50,18 @@ TEST(DuplicateQuery, OnlyAWriteToTheTableReadExcusesTheReRead) {
   }
 }
 
+// Among many parameter sets seen once, the one repeated most is reported,
+// with every one of its executions (only repeated sets are followed).
+TEST(DuplicateQuery, TheMostRepeatedOfManyParameterSetsIsReported) {
+  Harness h;
+  const char* ids[] = {"1", "5", "2", "7", "5", "3", "4", "7", "5", "6", "8", "5"};
+  for (const char* id : ids) h.run(Stmt(select_user_by_id(), h.conn).params({id}));
+  h.settle();
+  const auto found = h.only("duplicate_query");
+  EXPECT_EQ(found.at("count").as_int64(), 4);
+  EXPECT_EQ(found.at("sample_params").as_array().at(0).as_string(), "5");
+}
+
 TEST(DuplicateQuery, DifferentParametersOrWindowsAreNotDuplicates) {
   Harness h;
   h.run(Stmt(select_user_by_id(), h.conn).params({"5"}));
