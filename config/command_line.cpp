@@ -12,32 +12,13 @@
 namespace pgsleuth::config {
 namespace {
 
-struct FlagSpec {
-  std::string_view name;  // without the leading "--"
-  bool takes_value;
-};
-
-constexpr FlagSpec kFlags[] = {
-    {"config", true},   {"listen", true},  {"upstream", true}, {"findings", true},
-    {"admin", true},    {"log-level", true}, {"events", true}, {"threads", true},
-    {"check-config", true}, {"help", false}, {"version", false}, {"no-analysis", false},
-    {"no-server-reuse", false}, {"client-sslmode", true}, {"client-tls-cert", true},
-    {"client-tls-key", true}, {"server-sslmode", true},
-};
-
-const FlagSpec* find_flag(std::string_view name) {
-  for (const FlagSpec& f : kFlags) {
-    if (f.name == name) return &f;
-  }
-  return nullptr;
-}
-
-void require_host_port(const std::string& flag, const std::string& value) {
+std::string host_port(const std::string& flag, const std::string& value) {
   try {
     parse_host_port(value);
   } catch (const std::invalid_argument& e) {
     throw UsageError(fmt::format("--{} '{}': {}", flag, value, e.what()));
   }
+  return value;
 }
 
 uint32_t parse_threads(const std::string& value) {
@@ -57,39 +38,55 @@ std::string ssl_mode(const std::string& flag, const std::string& value,
   throw UsageError(fmt::format("--{} '{}': must be one of: {}", flag, value, fmt::join(modes, ", ")));
 }
 
-// Validates one overriding flag and writes it into `config`.
-void apply_override(Config& config, const std::string& flag, const std::string& value) {
-  if (flag == "listen") {
-    require_host_port(flag, value);
-    config.proxy.listen = value;
-  } else if (flag == "upstream") {
-    require_host_port(flag, value);
-    config.proxy.upstream = value;
-  } else if (flag == "admin") {
-    require_host_port(flag, value);
-    config.admin.listen = value;
-  } else if (flag == "findings") {
-    config.output.findings = value;
-  } else if (flag == "log-level") {
-    if (!is_log_level(value)) {
-      throw UsageError(fmt::format("--log-level '{}': must be one of: {}", value, kLogLevelsAllowed));
-    }
-    config.log.level = value;
-  } else if (flag == "threads") {
-    config.proxy.threads = parse_threads(value);
-  } else if (flag == "client-sslmode") {
-    config.client_tls.sslmode = ssl_mode(flag, value, kClientSslModes);
-  } else if (flag == "client-tls-cert") {
-    config.client_tls.cert_file = value;
-  } else if (flag == "client-tls-key") {
-    config.client_tls.key_file = value;
-  } else if (flag == "server-sslmode") {
-    config.server_tls.sslmode = ssl_mode(flag, value, kServerSslModes);
-  } else if (flag == "no-analysis") {
-    config.proxy.analysis = false;
-  } else if (flag == "no-server-reuse") {
-    config.proxy.server_reuse = false;
+std::string log_level(const std::string& value) {
+  if (!is_log_level(value)) {
+    throw UsageError(fmt::format("--log-level '{}': must be one of: {}", value, kLogLevelsAllowed));
   }
+  return value;
+}
+
+// Checks the value ("" for a flag without one) and writes it into the
+// config: once when parsed, and again on each config file (re)load.
+using Text = const std::string&;
+using ApplyFlag = void (*)(Config&, Text flag, Text value);
+
+struct FlagSpec {
+  std::string_view name;  // without the leading "--"
+  bool takes_value;
+  ApplyFlag apply;  // null: the parser itself acts on the flag
+};
+
+constexpr FlagSpec kFlags[] = {
+    {"config", true, nullptr},
+    {"check-config", true, nullptr},
+    {"events", true, nullptr},
+    {"help", false, nullptr},
+    {"version", false, nullptr},
+    {"listen", true, [](Config& c, Text f, Text v) { c.proxy.listen = host_port(f, v); }},
+    {"upstream", true, [](Config& c, Text f, Text v) { c.proxy.upstream = host_port(f, v); }},
+    {"admin", true, [](Config& c, Text f, Text v) { c.admin.listen = host_port(f, v); }},
+    {"findings", true, [](Config& c, Text, Text v) { c.output.findings = v; }},
+    {"log-level", true, [](Config& c, Text, Text v) { c.log.level = log_level(v); }},
+    {"threads", true, [](Config& c, Text, Text v) { c.proxy.threads = parse_threads(v); }},
+    {"client-sslmode", true,
+     [](Config& c, Text f, Text v) { c.client_tls.sslmode = ssl_mode(f, v, kClientSslModes); }},
+    {"client-tls-cert", true, [](Config& c, Text, Text v) { c.client_tls.cert_file = v; }},
+    {"client-tls-key", true, [](Config& c, Text, Text v) { c.client_tls.key_file = v; }},
+    {"server-sslmode", true,
+     [](Config& c, Text f, Text v) { c.server_tls.sslmode = ssl_mode(f, v, kServerSslModes); }},
+    {"no-analysis", false, [](Config& c, Text, Text) { c.proxy.analysis = false; }},
+    {"no-server-reuse", false, [](Config& c, Text, Text) { c.proxy.server_reuse = false; }},
+};
+
+const FlagSpec* find_flag(std::string_view name) {
+  for (const FlagSpec& f : kFlags) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+void apply_overrides(Config& config, const std::vector<std::pair<std::string, std::string>>& overrides) {
+  for (const auto& [flag, value] : overrides) find_flag(flag)->apply(config, flag, value);
 }
 
 Config load_or_usage_error(const std::string& path) {
@@ -134,7 +131,7 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
     if (spec == nullptr) throw UsageError(fmt::format("unknown flag --{} (see --help)", name));
     if (!spec->takes_value) {
       if (eq != std::string::npos) throw UsageError(fmt::format("flag --{} takes no value", name));
-      if (name == "no-analysis" || name == "no-server-reuse") {
+      if (spec->apply != nullptr) {
         result.overrides.emplace_back(name, "");
       } else {
         (name == "help" ? help : version) = true;
@@ -151,15 +148,15 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
     }
     if (value.empty()) throw UsageError(fmt::format("flag --{} needs a non-empty value", name));
 
-    if (name == "config") {
+    if (spec->apply != nullptr) {
+      spec->apply(result.config, name, value);  // checks it now, applied again below
+      result.overrides.emplace_back(name, value);
+    } else if (name == "config") {
       config_path = value;
     } else if (name == "check-config") {
       check_config_path = value;
-    } else if (name == "events") {
-      result.events_path = value;
     } else {
-      apply_override(result.config, name, value);  // validates now, applied again below
-      result.overrides.emplace_back(name, value);
+      result.events_path = value;
     }
   }
 
@@ -177,14 +174,14 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
     return result;
   }
   result.config = config_path.empty() ? Config{} : load_or_usage_error(config_path);
-  for (const auto& [flag, value] : result.overrides) apply_override(result.config, flag, value);
+  apply_overrides(result.config, result.overrides);
   return result;
 }
 
 Config reload_config(const CommandLine& command_line) {
   const std::string& path = command_line.config.config_path;
   Config config = path.empty() ? Config{} : load_config_file(path);
-  for (const auto& [flag, value] : command_line.overrides) apply_override(config, flag, value);
+  apply_overrides(config, command_line.overrides);
   return config;
 }
 

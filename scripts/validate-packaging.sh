@@ -156,7 +156,7 @@ check(proxy.get("build", {}).get("target") == "runtime" and demo.get("build", {}
 
 command = proxy.get("command", [])
 args = entrypoint[1:] + command
-known = set(re.findall(r'\{"([a-z-]+)", (?:true|false)\}', read("config/command_line.cpp")))
+known = set(re.findall(r'\{"([a-z-]+)", (?:true|false)[,}]', read("config/command_line.cpp")))
 used = [a[2:].split("=")[0] for a in args if a.startswith("--")]
 check(known and set(used) <= known, "every pgsleuth flag in ENTRYPOINT + command is a real flag",
       f"unknown {sorted(set(used) - known)}")
