@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <map>
+#include <mutex>
 #include <stdexcept>
 
 namespace pgsleuth::analyzers::testing {
@@ -20,48 +22,46 @@ ShapePtr make_shape(ShapeSpec spec) {
   return shape;
 }
 
+ShapePtr shared_shape(ShapeSpec spec) {
+  static std::mutex mutex;
+  static std::map<std::string, ShapePtr, std::less<>> made;
+  std::lock_guard lock(mutex);
+  auto [at, added] = made.try_emplace(spec.normalized);
+  if (added) at->second = make_shape(std::move(spec));
+  return at->second;
+}
+
 ShapePtr select_comments_by_post() {
-  static const auto s = make_shape(
+  return shared_shape(
       {StatementKind::Select, "SELECT id, body FROM comments WHERE post_id = $1", {"comments"}});
-  return s;
 }
 ShapePtr select_posts() {
-  static const auto s =
-      make_shape({StatementKind::Select, "SELECT id, title FROM posts WHERE blog_id = $1", {"posts"}});
-  return s;
+  return shared_shape({StatementKind::Select, "SELECT id, title FROM posts WHERE blog_id = $1", {"posts"}});
 }
 ShapePtr select_user_by_id() {
-  static const auto s =
-      make_shape({StatementKind::Select, "SELECT name FROM users WHERE id = $1", {"users"}});
-  return s;
+  return shared_shape({StatementKind::Select, "SELECT name FROM users WHERE id = $1", {"users"}});
 }
 ShapePtr update_users() {
-  static const auto s = make_shape(
+  return shared_shape(
       {StatementKind::Update, "UPDATE users SET name = $1 WHERE id = $2", {"users"}, {"users"}});
-  return s;
 }
 ShapePtr insert_events() {
-  static const auto s = make_shape(
+  return shared_shape(
       {StatementKind::Insert, "INSERT INTO events (name) VALUES ($1)", {}, {"events"}});
-  return s;
 }
 ShapePtr begin_shape() {
-  static const auto s = make_shape({StatementKind::TransactionControl, "BEGIN"});
-  return s;
+  return shared_shape({StatementKind::TransactionControl, "BEGIN"});
 }
 ShapePtr commit_shape() {
-  static const auto s = make_shape({StatementKind::TransactionControl, "COMMIT"});
-  return s;
+  return shared_shape({StatementKind::TransactionControl, "COMMIT"});
 }
 ShapePtr catalog_select() {
-  static const auto s = make_shape({StatementKind::Select,
-                                    "SELECT typname FROM pg_catalog.pg_type WHERE oid = $1",
-                                    {"pg_catalog.pg_type"}});
-  return s;
+  return shared_shape({StatementKind::Select,
+                       "SELECT typname FROM pg_catalog.pg_type WHERE oid = $1",
+                       {"pg_catalog.pg_type"}});
 }
 ShapePtr version_select() {
-  static const auto s = make_shape({StatementKind::Select, "SELECT pg_catalog.version()"});
-  return s;
+  return shared_shape({StatementKind::Select, "SELECT pg_catalog.version()"});
 }
 
 events::ConnectionInfoPtr make_conn(uint64_t id, std::string client_addr) {

@@ -15,31 +15,23 @@ constexpr auto kInside = 300us;    // between statements of one request (ORM ove
 constexpr auto kBetween = 2ms;     // between requests of one worker, back to back
 
 ShapePtr select_settings() {
-  static const auto s =
-      make_shape({StatementKind::Select, "SELECT id, title FROM settings WHERE id = $1 LIMIT $2", {"settings"}});
-  return s;
+  return shared_shape({StatementKind::Select, "SELECT id, title FROM settings WHERE id = $1 LIMIT $2", {"settings"}});
 }
 ShapePtr select_books() {
-  static const auto s = make_shape({StatementKind::Select,
-                                    "SELECT b.id, b.author_id FROM books b JOIN authors a ON a.id = "
-                                    "b.author_id ORDER BY b.id LIMIT $1",
-                                    {"books", "authors"}});
-  return s;
+  return shared_shape({StatementKind::Select,
+                       "SELECT b.id, b.author_id FROM books b JOIN authors a ON a.id = "
+                       "b.author_id ORDER BY b.id LIMIT $1",
+                       {"books", "authors"}});
 }
 ShapePtr select_book() {
-  static const auto s =
-      make_shape({StatementKind::Select, "SELECT id, author_id FROM books WHERE id = $1", {"books"}});
-  return s;
+  return shared_shape({StatementKind::Select, "SELECT id, author_id FROM books WHERE id = $1", {"books"}});
 }
 ShapePtr update_book() {
-  static const auto s = make_shape(
+  return shared_shape(
       {StatementKind::Update, "UPDATE books SET title = $1 WHERE id = $2", {"books"}, {"books"}});
-  return s;
 }
 ShapePtr select_author() {
-  static const auto s =
-      make_shape({StatementKind::Select, "SELECT id, name FROM authors WHERE id = $1", {"authors"}});
-  return s;
+  return shared_shape({StatementKind::Select, "SELECT id, name FROM authors WHERE id = $1", {"authors"}});
 }
 
 // Ids 1..n as the cells of one result (id and author_id per row).
