@@ -3,13 +3,16 @@
 // lists, metrics. The analyzer calls these on the analysis thread, with
 // typed values; a sink that writes text makes them JSON (findings/json.hpp).
 
+#include <boost/core/noncopyable.hpp>
+
 #include "findings/finding.hpp"
 #include "findings/request_summary.hpp"
 #include "findings/route_summary.hpp"
 
 namespace pgsleuth::findings {
 
-class FindingSink {
+// A sink owns a stream, a thread or a connection; a copy would slice it.
+class FindingSink : boost::noncopyable {
  public:
   virtual ~FindingSink() = default;
   virtual void emit(const Finding& finding) = 0;

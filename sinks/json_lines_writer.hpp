@@ -17,8 +17,6 @@ class JsonLinesWriter : public findings::FindingSink {
   // Throws std::runtime_error naming the path when it cannot be opened.
   explicit JsonLinesWriter(const std::string& path);
   ~JsonLinesWriter() override;
-  JsonLinesWriter(const JsonLinesWriter&) = delete;
-  JsonLinesWriter& operator=(const JsonLinesWriter&) = delete;
 
   // Each throws std::runtime_error when the line cannot be written.
   void emit(const findings::Finding& finding) override;

@@ -46,8 +46,6 @@ class StoreWriter : public findings::FindingSink {
   // store delays nothing here.
   explicit StoreWriter(Options options);
   ~StoreWriter() override;
-  StoreWriter(const StoreWriter&) = delete;
-  StoreWriter& operator=(const StoreWriter&) = delete;
 
   void emit(const findings::Finding& finding) override;
   void emit(const findings::RequestSummary& summary) override;

@@ -1,6 +1,8 @@
 #pragma once
 // A file in the system temp directory that is removed when the test ends.
 
+#include <boost/core/noncopyable.hpp>
+
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -8,7 +10,7 @@
 
 namespace pgsleuth::testing {
 
-class TempFile {
+class TempFile : boost::noncopyable {
  public:
   explicit TempFile(const std::string& contents, const std::string& suffix = ".toml") {
     std::random_device rd;
@@ -16,8 +18,6 @@ class TempFile {
     std::ofstream(path_, std::ios::binary) << contents;
   }
   ~TempFile() { std::filesystem::remove(path_); }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
   const std::string& path() const { return path_; }
 
  private:

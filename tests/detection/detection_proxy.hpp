@@ -3,6 +3,7 @@
 // test's own, real client programs (tests/detection/clients) run through it,
 // and the findings it wrote once SIGTERM has ended every window.
 
+#include <boost/core/noncopyable.hpp>
 #include <boost/json.hpp>
 
 #include <chrono>
@@ -55,15 +56,13 @@ idle_gap_ms = 1000
 traceparent_idle_ms = 1000
 )";
 
-class DetectionProxy {
+class DetectionProxy : boost::noncopyable {
  public:
   // Starts pgsleuth with `config_toml` as its --config file (empty: none).
   // Fails the test (fatal, in the caller's ASSERT_NO_FATAL_FAILURE) when it
   // cannot start.
   explicit DetectionProxy(const std::string& config_toml = {});
   ~DetectionProxy();
-  DetectionProxy(const DetectionProxy&) = delete;
-  DetectionProxy& operator=(const DetectionProxy&) = delete;
 
   bool started() const { return proxy_ != nullptr; }
   ProxyProcess& process() { return *proxy_; }

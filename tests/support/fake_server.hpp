@@ -12,6 +12,8 @@
 //     the peer closes it.
 // Unknown names get an ErrorResponse and a close.
 
+#include <boost/core/noncopyable.hpp>
+
 #include <atomic>
 #include <cstdint>
 #include <map>
@@ -22,7 +24,7 @@
 
 namespace pgsleuth::test {
 
-class FakeServer {
+class FakeServer : boost::noncopyable {
  public:
   struct Scenario {
     std::string bytes;        // what a broken server sends
@@ -33,8 +35,6 @@ class FakeServer {
   // Throws std::runtime_error when it cannot listen.
   explicit FakeServer(std::map<std::string, Scenario> scenarios);
   ~FakeServer();
-  FakeServer(const FakeServer&) = delete;
-  FakeServer& operator=(const FakeServer&) = delete;
 
   uint16_t port() const { return port_; }
   // Connections of a scenario that ended because the peer closed them.

@@ -13,6 +13,8 @@
 // client_connection_check_interval is 500ms, so a backend whose client
 // connection closes goes away within about a second even mid-query.
 
+#include <boost/core/noncopyable.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -53,13 +55,11 @@ struct PgClusterOptions {
   bool hostssl_only = false;
 };
 
-class PgCluster {
+class PgCluster : boost::noncopyable {
  public:
   // Throws std::runtime_error (with the server log) when it cannot start.
   explicit PgCluster(PgClusterOptions options = {});
   ~PgCluster();
-  PgCluster(const PgCluster&) = delete;
-  PgCluster& operator=(const PgCluster&) = delete;
 
   uint16_t port() const { return port_; }
   std::string conninfo(const std::string& database = "postgres",

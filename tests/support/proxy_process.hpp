@@ -6,6 +6,8 @@
 // Ready once its stderr says "listening on"; stderr is kept in a file for
 // failure messages.
 
+#include <boost/core/noncopyable.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -27,15 +29,13 @@ struct ProxyOptions {
   std::chrono::milliseconds ready_timeout = kSettleTimeout;
 };
 
-class ProxyProcess {
+class ProxyProcess : boost::noncopyable {
  public:
   // Starts the proxy and waits until it listens. Throws std::runtime_error
   // with the proxy's stderr when it exits or stays silent for ready_timeout.
   explicit ProxyProcess(ProxyOptions options);
   // Stops it if still running (SIGTERM, SIGKILL after 10 s).
   ~ProxyProcess();
-  ProxyProcess(const ProxyProcess&) = delete;
-  ProxyProcess& operator=(const ProxyProcess&) = delete;
 
   uint16_t port() const { return port_; }
   pid_t pid() const { return process_ ? process_->pid() : -1; }

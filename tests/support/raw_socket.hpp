@@ -2,6 +2,8 @@
 // Plain TCP for tests that must send exact bytes (malformed or hostile
 // input) and see exactly what comes back. Every read is bounded by a timeout.
 
+#include <boost/core/noncopyable.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -19,13 +21,11 @@ inline uint16_t closed_port() { return free_port(); }
 // closed (EPIPE/ECONNRESET).
 bool send_all(int fd, const std::string& bytes);
 
-class RawSocket {
+class RawSocket : boost::noncopyable {
  public:
   // Connects to 127.0.0.1:port. Throws std::runtime_error on failure.
   explicit RawSocket(uint16_t port);
   ~RawSocket();
-  RawSocket(const RawSocket&) = delete;
-  RawSocket& operator=(const RawSocket&) = delete;
 
   // Sends all of `bytes`; false when the peer already closed (EPIPE/ECONNRESET).
   bool send_all(const std::string& bytes);

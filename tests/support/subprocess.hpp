@@ -8,6 +8,8 @@
 // a server must be a direct child. A sanitizer report in a child's stderr
 // fails the running test.
 
+#include <boost/core/noncopyable.hpp>
+
 #include <signal.h>
 #include <sys/types.h>
 
@@ -46,15 +48,13 @@ struct SpawnOptions {
 // Exit status in the shell's convention: the exit code, or 128 + signal.
 inline constexpr int kStillRunning = -1;
 
-class Subprocess {
+class Subprocess : boost::noncopyable {
  public:
   // Starts the child. Throws std::runtime_error when it cannot be started
   // (including when argv[0] cannot be executed).
   explicit Subprocess(const SpawnOptions& options);
   // Kills the process group (SIGKILL) if still running and reaps the child.
   ~Subprocess();
-  Subprocess(const Subprocess&) = delete;
-  Subprocess& operator=(const Subprocess&) = delete;
 
   pid_t pid() const { return pid_; }
   bool running();

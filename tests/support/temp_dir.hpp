@@ -2,19 +2,19 @@
 // A directory under $TMPDIR (or /tmp) that exists for the lifetime of the
 // object and is removed with everything in it afterwards.
 
+#include <boost/core/noncopyable.hpp>
+
 #include <filesystem>
 #include <string>
 
 namespace pgsleuth::test {
 
-class TempDir {
+class TempDir : boost::noncopyable {
  public:
   // `prefix` names the directory (e.g. "pgsleuth-pg-") so leftovers are easy
   // to trace. Throws std::runtime_error when it cannot be created.
   explicit TempDir(const std::string& prefix);
   ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
 
   const std::filesystem::path& path() const { return path_; }
 
