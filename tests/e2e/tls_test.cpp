@@ -1,12 +1,10 @@
-// TLS on both legs against a PostgreSQL with ssl = on whose pg_hba.conf
-// has only hostssl lines (a managed database's shape), certificates made by
-// the test's own CA: clients with sslmode=require and verify-full get what
-// they get directly; SCRAM passes in every layout channel binding allows,
-// and the one it cannot gets an error that says what to do; bad files stop
-// the start; SIGHUP takes a new certificate; hostile handshakes harm only
-// their own connection.
+// TLS on both legs through the pgsleuth binary (the cluster and CA:
+// tls_setup.hpp): clients with sslmode=require and verify-full get what they
+// get directly; SCRAM passes in every layout channel binding allows, and the
+// one it cannot gets an error that says what to do; a server leg that fails
+// says which leg and why. Settings, reload and hostile handshakes:
+// tls_lifecycle_test.cpp, in the same binary.
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include <boost/json.hpp>
 
@@ -16,110 +14,14 @@
 #include <string>
 #include <vector>
 
-#include "tests/e2e/e2e_helpers.hpp"
+#include "tests/e2e/tls_setup.hpp"
 #include "tests/support/fake_server.hpp"
 #include "tests/support/libpq_conn.hpp"
-#include "tests/support/raw_socket.hpp"
-#include "tests/support/test_certificates.hpp"
 
 namespace pgsleuth::test::e2e {
 namespace {
 
-using namespace std::chrono_literals;
-namespace fs = std::filesystem;
-
-// The CA, the server's certificate, pgsleuth's own (another key), a second
-// one of pgsleuth's for the reload, and a client certificate.
-class TlsEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override {
-    try {
-      certs() = std::make_unique<TestCertificates>();
-      certs()->issue("server", "localhost", true);
-      certs()->issue("proxy", "localhost", true);
-      certs()->issue("proxy2", "pgsleuth-two", true);
-      certs()->issue("client", "postgres", false);
-      cluster() = std::make_unique<PgCluster>(
-          PgClusterOptions{certs()->cert("server"), certs()->key("server"), /*hostssl_only=*/true});
-    } catch (const std::exception& error) {
-      FAIL() << "cannot set up TLS: " << error.what();
-    }
-  }
-  void TearDown() override {
-    cluster().reset();
-    certs().reset();
-  }
-  static std::unique_ptr<TestCertificates>& certs() {
-    static std::unique_ptr<TestCertificates> c;
-    return c;
-  }
-  static std::unique_ptr<PgCluster>& cluster() {
-    static std::unique_ptr<PgCluster> c;
-    return c;
-  }
-};
-
 [[maybe_unused]] auto* const tls_env = ::testing::AddGlobalTestEnvironment(new TlsEnvironment);
-
-TestCertificates& certs() { return *TlsEnvironment::certs(); }
-PgCluster& pg() { return *TlsEnvironment::cluster(); }
-std::string ca() { return certs().ca().string(); }
-
-std::string verify_full() { return "sslmode=verify-full sslrootcert=" + ca(); }
-
-// [client_tls] with pgsleuth's certificate (or `cert`), [server_tls]
-// verify-full against the test CA; `more` appends or overrides.
-std::string tls_config(const std::string& client_mode, const std::string& cert = "proxy",
-                       const std::string& server_mode = "verify-full", const std::string& more = "") {
-  return "[client_tls]\nsslmode = \"" + client_mode + "\"\ncert_file = \"" + certs().cert(cert).string() +
-         "\"\nkey_file = \"" + certs().key(cert).string() + "\"\nca_file = \"" + ca() +
-         "\"\n[server_tls]\nsslmode = \"" + server_mode + "\"\nca_file = \"" + ca() + "\"\n" + more;
-}
-
-// A pgsleuth with `config` as its file, in front of `upstream_port`.
-struct TlsProxy {
-  explicit TlsProxy(const std::string& config, uint16_t upstream_port = 0) : dir("pgsleuth-tls-") {
-    write_file(dir.path() / "pgsleuth.toml", config);
-    ProxyOptions options;
-    options.binary = pgsleuth_binary();
-    options.upstream = "127.0.0.1:" + std::to_string(upstream_port ? upstream_port : pg().port());
-    options.extra_args = {"--config", (dir.path() / "pgsleuth.toml").string()};
-    process = std::make_unique<ProxyProcess>(options);
-  }
-  ProxyProcess& operator*() { return *process; }
-  ProxyProcess* operator->() { return process.get(); }
-  std::string conninfo(const std::string& extra, const std::string& user = "postgres") const {
-    return process->conninfo("postgres", user, extra);
-  }
-  TempDir dir;
-  std::unique_ptr<ProxyProcess> process;
-};
-
-EnvOverrides env_with(EnvOverrides more) {
-  EnvOverrides env = clean_pg_env();
-  for (auto& [k, v] : more) env[k] = v;
-  return env;
-}
-
-CommandResult psql(const std::string& conninfo, const std::string& sql, EnvOverrides env = {}) {
-  return run_command({"psql", "-X", "-A", "-t", "-q", "-d", conninfo, "-c", sql}, env_with(std::move(env)), 60s);
-}
-
-CommandResult scram_psql(const std::string& conninfo, const std::string& sql) {
-  return psql(conninfo, sql, {{"PGPASSWORD", kScramPassword}});
-}
-
-std::string direct(const std::string& extra, const std::string& user = "postgres") {
-  return make_conninfo(pg().port(), "postgres", user, extra);
-}
-
-constexpr const char* kUpstreamEncrypted = "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()";
-
-CommandResult run_python(const std::string& script, const std::vector<std::string>& args, EnvOverrides env = {}) {
-  std::vector<std::string> argv = {kSystemPython, std::string(E2E_CLIENTS_DIR) + "/" + script};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return run_command(argv, env_with(std::move(env)), 60s);
-}
 
 // ---- client leg and server leg together -------------------------------
 
@@ -350,143 +252,6 @@ TEST(TlsServerLeg, VerifyFullRefusesAServerItCannotVerify) {
   auto login = psql(proxy.conninfo("sslmode=disable"), "SELECT 1");
   EXPECT_NE(login.exit_code, 0);
   EXPECT_NE(login.err.find("certificate verify failed"), std::string::npos) << login.err;
-}
-
-// ---- config and reload -------------------------------------------------
-
-CommandResult run_pgsleuth(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {pgsleuth_binary(), "--listen", "127.0.0.1:" + std::to_string(free_port()),
-                                   "--upstream", "127.0.0.1:" + std::to_string(pg().port())};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return run_command(argv, {}, 30s);
-}
-
-void expect_config_error(const std::vector<std::string>& args, const std::string& names) {
-  auto run = run_pgsleuth(args);
-  EXPECT_EQ(run.exit_code, 2) << run.err;
-  EXPECT_NE(run.err.find(names), std::string::npos) << run.err;
-  EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << "one line: " << run.err;
-}
-
-TEST(TlsConfig, BadCertificateOrKeyFileExitsTwoNamingTheKey) {
-  TempDir dir("pgsleuth-badtls-");
-  write_file(dir.path() / "garbage.pem", "not a certificate\n");
-  const std::string garbage = (dir.path() / "garbage.pem").string();
-  const std::string cert = certs().cert("proxy").string();
-  const std::string key = certs().key("proxy").string();
-  expect_config_error({"--client-sslmode", "require", "--client-tls-cert", garbage, "--client-tls-key", key},
-                      "client_tls.cert_file = \"" + garbage + "\": not a PEM certificate");
-  expect_config_error({"--client-sslmode", "require", "--client-tls-cert", cert, "--client-tls-key", garbage},
-                      "client_tls.key_file = \"" + garbage + "\"");
-  expect_config_error({"--client-sslmode", "require", "--client-tls-cert", cert, "--client-tls-key",
-                       certs().key("server").string()},
-                      "does not match client_tls.cert_file");
-  expect_config_error({"--client-sslmode", "require", "--client-tls-cert", "/nonexistent.crt", "--client-tls-key", key},
-                      "client_tls.cert_file = \"/nonexistent.crt\": cannot read: No such file or directory");
-  expect_config_error({"--client-sslmode", "require"}, "client_tls.cert_file = \"\": needed with");
-  expect_config_error({"--server-sslmode", "bogus"}, "--server-sslmode 'bogus': must be one of");
-  write_file(dir.path() / "c.toml", "[server_tls]\nca_file = \"" + garbage + "\"\n");
-  expect_config_error({"--config", (dir.path() / "c.toml").string()}, "server_tls.ca_file = \"" + garbage + "\"");
-  expect_config_error({"--check-config", (dir.path() / "c.toml").string()},
-                      "server_tls.ca_file = \"" + garbage + "\"");
-}
-
-// The text of the certificate pgsleuth shows a new client.
-std::string served_certificate(uint16_t port) {
-  auto run = run_command({"openssl", "s_client", "-starttls", "postgres", "-connect", "127.0.0.1:" + std::to_string(port)},
-                         {}, 20s, "");
-  return run.out;
-}
-
-TEST(TlsReload, SighupGivesNewConnectionsTheNewCertificateAndKeepsOpenOnes) {
-  TempDir dir("pgsleuth-reload-");
-  const fs::path cert = dir.path() / "live.crt";
-  const fs::path key = dir.path() / "live.key";
-  fs::copy_file(certs().cert("proxy"), cert);
-  fs::copy_file(certs().key("proxy"), key);
-  TlsProxy proxy("[client_tls]\nsslmode = \"require\"\ncert_file = \"" + cert.string() + "\"\nkey_file = \"" +
-                 key.string() + "\"\n[server_tls]\nsslmode = \"require\"\n");
-  EXPECT_NE(served_certificate(proxy->port()).find("CN = localhost"), std::string::npos);
-  auto open = pq_connect(proxy.conninfo(verify_full()));
-
-  fs::copy_file(certs().cert("proxy2"), cert, fs::copy_options::overwrite_existing);
-  fs::copy_file(certs().key("proxy2"), key, fs::copy_options::overwrite_existing);
-  ASSERT_EQ(::kill(proxy->pid(), SIGHUP), 0);
-  ASSERT_TRUE(proxy->log_says("SIGHUP: reloaded")) << proxy->stderr_text();
-  EXPECT_TRUE(eventually([&] { return served_certificate(proxy->port()).find("CN = pgsleuth-two") != std::string::npos; }))
-      << served_certificate(proxy->port());
-
-  PgResultPtr still(PQexec(open.get(), "SELECT 'still open'"));
-  ASSERT_EQ(PQresultStatus(still.get()), PGRES_TUPLES_OK) << PQerrorMessage(open.get());
-  EXPECT_STREQ(PQgetvalue(still.get(), 0, 0), "still open");
-  auto fresh = psql(proxy.conninfo(verify_full()), "SELECT 'new'");
-  EXPECT_EQ(fresh.out, "new\n") << fresh.err;
-}
-
-// ---- hostile handshakes --------------------------------------------------
-
-std::string ssl_request() { return std::string("\x00\x00\x00\x08\x04\xd2\x16\x2f", 8); }
-
-// A connection whose SSLRequest got 'S'.
-std::unique_ptr<RawSocket> after_yes(uint16_t port) {
-  auto socket = std::make_unique<RawSocket>(port);
-  EXPECT_TRUE(socket->send_all(ssl_request()));
-  auto answer = socket->read_exact(1, 10s);
-  EXPECT_EQ(answer.bytes, "S");
-  return socket;
-}
-
-TEST(TlsHostile, AHandshakeThatStallsIsClosedAtTheLoginTimeout) {
-  TlsProxy proxy(tls_config("require", "proxy", "verify-full", "[proxy]\nlogin_timeout_ms = 1500\n"));
-  auto stalled = after_yes(proxy->port());
-  // Others are served while it stalls.
-  auto other = psql(proxy.conninfo(verify_full()), "SELECT 'meanwhile'");
-  EXPECT_EQ(other.out, "meanwhile\n") << other.err;
-  const auto start = std::chrono::steady_clock::now();
-  EXPECT_TRUE(stalled->wait_closed(20s));
-  EXPECT_GE(std::chrono::steady_clock::now() - start, 500ms);
-  EXPECT_TRUE(proxy->log_says("no startup packet within 1500 ms")) << proxy->stderr_text();
-  EXPECT_TRUE(proxy_serving(*proxy));
-}
-
-TEST(TlsHostile, GarbageAfterTheYesClosesOnlyThatConnection) {
-  TlsProxy proxy(tls_config("require"));
-  auto garbage = after_yes(proxy->port());
-  std::string junk = "\x16\x03\x01\x00\x40";
-  junk += std::string(64, '\x5a');
-  ASSERT_TRUE(garbage->send_all(junk));
-  EXPECT_TRUE(garbage->wait_closed(10s));
-  EXPECT_TRUE(proxy->log_says("client leg: TLS handshake failed")) << proxy->stderr_text();
-  EXPECT_TRUE(proxy_serving(*proxy));
-}
-
-TEST(TlsHostile, AClientVanishingMidHandshakeHarmsNoOne) {
-  TlsProxy proxy(tls_config("require"));
-  auto open = pq_connect(proxy.conninfo(verify_full()));
-  for (int i = 0; i < 5; ++i) {
-    auto gone = after_yes(proxy->port());
-    // Half a ClientHello record, then away.
-    ASSERT_TRUE(gone->send_all(std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11)));
-  }
-  EXPECT_TRUE(eventually([&] {
-    const std::string log = proxy->stderr_text();
-    return log.find("client leg: TLS handshake failed") != std::string::npos ||
-           log.find("client left during startup") != std::string::npos;
-  })) << proxy->stderr_text();
-  PgResultPtr still(PQexec(open.get(), "SELECT 'unaffected'"));
-  EXPECT_EQ(PQresultStatus(still.get()), PGRES_TUPLES_OK) << PQerrorMessage(open.get());
-  EXPECT_TRUE(proxy_serving(*proxy));
-}
-
-TEST(TlsHostile, BytesPipelinedBehindTheSslRequestAreRefused) {
-  TlsProxy proxy(tls_config("require"));
-  RawSocket socket(proxy->port());
-  // CVE-2021-3935: a ClientHello (or anything) sent before the answer.
-  ASSERT_TRUE(socket.send_all(ssl_request() + std::string("\x16\x03\x01\x00\x05hello", 10)));
-  std::string received;
-  EXPECT_TRUE(socket.wait_closed(10s, &received));
-  EXPECT_EQ(received.find('S'), std::string::npos) << "no S for a pipelined request";
-  EXPECT_TRUE(proxy->log_says("SSLRequest repeated or followed by unexpected data")) << proxy->stderr_text();
 }
 
 }  // namespace
