@@ -4,8 +4,8 @@
 #include <fmt/ostream.h>
 
 #include <algorithm>
-#include <map>
 
+#include "findings/finding_kind.hpp"
 #include "report/html_text.hpp"
 #include "report/renderers.hpp"
 
@@ -21,14 +21,9 @@ void open_svg(std::ostream& out, const std::string& id, const std::string& title
              esc(id), kWidth, height, esc(title));
 }
 
-// Colours by kind, so a kind keeps its colour from one report to the next.
 const char* colour_of(const std::string& kind) {
-  static const std::map<std::string, const char*> colours{
-      {"n_plus_one", "#c62828"},       {"duplicate_query", "#ef6c00"},  {"unbatched_write", "#6a1b9a"},
-      {"unbounded_select", "#795548"}, {"select_star", "#757575"},      {"slow_query", "#1565c0"},
-      {"query_budget_exceeded", "#d81b60"}, {"missing_index", "#00838f"}, {"connection_churn", "#9e9d24"}};
-  const auto it = colours.find(kind);
-  return it == colours.end() ? "#2e7d32" : it->second;
+  const auto known = findings::parse_finding_kind(kind);
+  return known ? findings::info(*known).colour.data() : "#2e7d32";
 }
 
 }  // namespace
