@@ -131,10 +131,11 @@ TEST(DuplicateQueryDetection, RereadAfterUpdateOfTheSameTableIsNoDuplicate) {
   auto run = run_client_through_proxy(kConfig, "psycopg2_patterns.py", "reread_after_update", "psycopg2_reread");
   const auto& findings = run.findings;
   EXPECT_TRUE(of_kind(findings, "duplicate_query").empty()) << dump(findings);
-  // Read, UPDATE, read: all three in one window.
+  // Read, UPDATE, read: all three in one window, the traced request.
   auto summaries = of_kind(findings, "request_summary");
   ASSERT_EQ(summaries.size(), 1u) << dump(findings);
   EXPECT_EQ(integer(summaries.front(), "count"), 3);
+  EXPECT_EQ(text(summaries.front(), "request_source"), "traceparent");
 }
 
 // A psycopg2_patterns.py mode that runs six author lookups under one trace
