@@ -6,12 +6,19 @@
 # pgbouncer). Throwaway cluster, loopback only.
 #   bench/syscalls_per_tx.sh                 # pgbench -S -c 1, 5000 tx
 #   TX=20000 MODE=prepared bench/syscalls_per_tx.sh
+#   WORKLOAD=tpcb TX=2000 bench/syscalls_per_tx.sh   # pgbench's TPC-B-like script
 # Extra pgsleuth flags go in PGSLEUTH_ARGS; BUILD_DIR as for cpu_per_tx.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 TX=${TX:-5000}
 MODE=${MODE:-simple}
+WORKLOAD=${WORKLOAD:-select}
+case "$WORKLOAD" in
+  select) SCRIPT_FLAG=-S ;;
+  tpcb) SCRIPT_FLAG= ;;
+  *) echo "syscalls_per_tx: WORKLOAD=$WORKLOAD: must be select or tpcb" >&2; exit 2 ;;
+esac
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 BUILD_DIR=${BUILD_DIR:-build-release}
 
@@ -32,7 +39,7 @@ for _ in $(seq 100); do
 done
 
 pgbench_run() {  # transactions
-  as_pg "$PGBIN/pgbench -h 127.0.0.1 -p $PROXY_PORT -n -S -M $MODE -c 1 -t $1 postgres" >/dev/null 2>&1
+  as_pg "$PGBIN/pgbench -h 127.0.0.1 -p $PROXY_PORT -n $SCRIPT_FLAG -M $MODE -c 1 -t $1 postgres" >/dev/null 2>&1
 }
 pgbench_run 500  # warm-up: a pooled backend, caches
 strace -c -f -q -o "$WORK/strace.txt" -p "$PGSLEUTH_PID" &
@@ -41,6 +48,6 @@ sleep 1  # strace attaches to every thread
 pgbench_run "$TX"
 kill -INT "$STRACE_PID"
 wait "$STRACE_PID" 2>/dev/null || true
-echo "pgbench -S -M $MODE -c 1, $TX transactions: syscalls per transaction (strace -c -f)"
+echo "pgbench $WORKLOAD -M $MODE -c 1, $TX transactions: syscalls per transaction (strace -c -f)"
 awk -v tx="$TX" '$NF ~ /^[a-z_0-9]+$/ && $4 ~ /^[0-9]+$/ && $NF != "total" {
     printf "  %-16s %8.2f\n", $NF, $4 / tx }' "$WORK/strace.txt" | sort -k2 -nr | awk '$2 >= 0.01'
