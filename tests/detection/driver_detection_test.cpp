@@ -124,7 +124,7 @@ TEST(DuplicateQueryDetection, SameSelectWithSameParamsTwiceIsDuplicateWithSameRe
   EXPECT_EQ(text(f, "sample_sql"), "SELECT id, name FROM pp_authors WHERE id = 3");
   EXPECT_EQ(integer(f, "count"), 2);
   EXPECT_EQ(f.at("same_result"), true);
-  EXPECT_EQ(text(f, "request_source"), "idle_gap");
+  EXPECT_EQ(text(f, "request_source"), "transaction");
 }
 
 TEST(DuplicateQueryDetection, RereadAfterUpdateOfTheSameTableIsNoDuplicate) {
