@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <map>
-#include <mutex>
 #include <stdexcept>
 
 namespace pgsleuth::analyzers::testing {
@@ -22,46 +20,48 @@ ShapePtr make_shape(ShapeSpec spec) {
   return shape;
 }
 
-ShapePtr shared_shape(ShapeSpec spec) {
-  static std::mutex mutex;
-  static std::map<std::string, ShapePtr, std::less<>> made;
-  std::lock_guard lock(mutex);
-  auto [at, added] = made.try_emplace(spec.normalized);
-  if (added) at->second = make_shape(std::move(spec));
-  return at->second;
-}
-
 ShapePtr select_comments_by_post() {
-  return shared_shape(
+  static const auto s = make_shape(
       {StatementKind::Select, "SELECT id, body FROM comments WHERE post_id = $1", {"comments"}});
+  return s;
 }
 ShapePtr select_posts() {
-  return shared_shape({StatementKind::Select, "SELECT id, title FROM posts WHERE blog_id = $1", {"posts"}});
+  static const auto s =
+      make_shape({StatementKind::Select, "SELECT id, title FROM posts WHERE blog_id = $1", {"posts"}});
+  return s;
 }
 ShapePtr select_user_by_id() {
-  return shared_shape({StatementKind::Select, "SELECT name FROM users WHERE id = $1", {"users"}});
+  static const auto s =
+      make_shape({StatementKind::Select, "SELECT name FROM users WHERE id = $1", {"users"}});
+  return s;
 }
 ShapePtr update_users() {
-  return shared_shape(
+  static const auto s = make_shape(
       {StatementKind::Update, "UPDATE users SET name = $1 WHERE id = $2", {"users"}, {"users"}});
+  return s;
 }
 ShapePtr insert_events() {
-  return shared_shape(
+  static const auto s = make_shape(
       {StatementKind::Insert, "INSERT INTO events (name) VALUES ($1)", {}, {"events"}});
+  return s;
 }
 ShapePtr begin_shape() {
-  return shared_shape({StatementKind::TransactionControl, "BEGIN"});
+  static const auto s = make_shape({StatementKind::TransactionControl, "BEGIN"});
+  return s;
 }
 ShapePtr commit_shape() {
-  return shared_shape({StatementKind::TransactionControl, "COMMIT"});
+  static const auto s = make_shape({StatementKind::TransactionControl, "COMMIT"});
+  return s;
 }
 ShapePtr catalog_select() {
-  return shared_shape({StatementKind::Select,
-                       "SELECT typname FROM pg_catalog.pg_type WHERE oid = $1",
-                       {"pg_catalog.pg_type"}});
+  static const auto s = make_shape({StatementKind::Select,
+                                    "SELECT typname FROM pg_catalog.pg_type WHERE oid = $1",
+                                    {"pg_catalog.pg_type"}});
+  return s;
 }
 ShapePtr version_select() {
-  return shared_shape({StatementKind::Select, "SELECT pg_catalog.version()"});
+  static const auto s = make_shape({StatementKind::Select, "SELECT pg_catalog.version()"});
+  return s;
 }
 
 events::ConnectionInfoPtr make_conn(uint64_t id, std::string client_addr) {

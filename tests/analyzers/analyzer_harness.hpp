@@ -31,9 +31,6 @@ struct ShapeSpec {
 
 // A shape whose fingerprint is derived from the normalized text.
 ShapePtr make_shape(ShapeSpec spec);
-// The one shape of this normalized text, made on first use, so a named
-// shape below is the same pointer at every call.
-ShapePtr shared_shape(ShapeSpec spec);
 
 // Common shapes.
 ShapePtr select_comments_by_post();   // SELECT ... FROM comments WHERE post_id = $1

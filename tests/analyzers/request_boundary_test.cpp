@@ -15,23 +15,31 @@ constexpr auto kInside = 300us;    // between statements of one request (ORM ove
 constexpr auto kBetween = 2ms;     // between requests of one worker, back to back
 
 ShapePtr select_settings() {
-  return shared_shape({StatementKind::Select, "SELECT id, title FROM settings WHERE id = $1 LIMIT $2", {"settings"}});
+  static const auto s =
+      make_shape({StatementKind::Select, "SELECT id, title FROM settings WHERE id = $1 LIMIT $2", {"settings"}});
+  return s;
 }
 ShapePtr select_books() {
-  return shared_shape({StatementKind::Select,
-                       "SELECT b.id, b.author_id FROM books b JOIN authors a ON a.id = "
-                       "b.author_id ORDER BY b.id LIMIT $1",
-                       {"books", "authors"}});
+  static const auto s = make_shape({StatementKind::Select,
+                                    "SELECT b.id, b.author_id FROM books b JOIN authors a ON a.id = "
+                                    "b.author_id ORDER BY b.id LIMIT $1",
+                                    {"books", "authors"}});
+  return s;
 }
 ShapePtr select_book() {
-  return shared_shape({StatementKind::Select, "SELECT id, author_id FROM books WHERE id = $1", {"books"}});
+  static const auto s =
+      make_shape({StatementKind::Select, "SELECT id, author_id FROM books WHERE id = $1", {"books"}});
+  return s;
 }
 ShapePtr update_book() {
-  return shared_shape(
+  static const auto s = make_shape(
       {StatementKind::Update, "UPDATE books SET title = $1 WHERE id = $2", {"books"}, {"books"}});
+  return s;
 }
 ShapePtr select_author() {
-  return shared_shape({StatementKind::Select, "SELECT id, name FROM authors WHERE id = $1", {"authors"}});
+  static const auto s =
+      make_shape({StatementKind::Select, "SELECT id, name FROM authors WHERE id = $1", {"authors"}});
+  return s;
 }
 
 // Ids 1..n as the cells of one result (id and author_id per row).
