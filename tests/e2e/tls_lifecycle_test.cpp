@@ -19,6 +19,7 @@
 namespace pgsleuth::test::e2e {
 namespace {
 
+using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
 // ---- config and reload -------------------------------------------------

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -15,10 +16,6 @@
 #include "tests/support/test_certificates.hpp"
 
 namespace pgsleuth::test::e2e {
-
-using namespace std::chrono_literals;
-
-namespace fs = std::filesystem;
 
 // The CA, the server's certificate, pgsleuth's own (another key), a second
 // one of pgsleuth's for the reload, and a client certificate.
@@ -92,7 +89,7 @@ inline EnvOverrides env_with(EnvOverrides more) {
 }
 
 inline CommandResult psql(const std::string& conninfo, const std::string& sql, EnvOverrides env = {}) {
-  return run_command({"psql", "-X", "-A", "-t", "-q", "-d", conninfo, "-c", sql}, env_with(std::move(env)), 60s);
+  return run_command({"psql", "-X", "-A", "-t", "-q", "-d", conninfo, "-c", sql}, env_with(std::move(env)), std::chrono::seconds(60));
 }
 
 inline CommandResult scram_psql(const std::string& conninfo, const std::string& sql) {
@@ -108,7 +105,7 @@ inline constexpr const char* kUpstreamEncrypted = "SELECT ssl FROM pg_stat_ssl W
 inline CommandResult run_python(const std::string& script, const std::vector<std::string>& args, EnvOverrides env = {}) {
   std::vector<std::string> argv = {kSystemPython, std::string(E2E_CLIENTS_DIR) + "/" + script};
   argv.insert(argv.end(), args.begin(), args.end());
-  return run_command(argv, env_with(std::move(env)), 60s);
+  return run_command(argv, env_with(std::move(env)), std::chrono::seconds(60));
 }
 
 }  // namespace pgsleuth::test::e2e

@@ -21,6 +21,8 @@
 namespace pgsleuth::test::e2e {
 namespace {
 
+using namespace std::chrono_literals;
+
 [[maybe_unused]] auto* const tls_env = ::testing::AddGlobalTestEnvironment(new TlsEnvironment);
 
 // ---- client leg and server leg together -------------------------------
