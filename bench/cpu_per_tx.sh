@@ -5,6 +5,7 @@
 #   bench/cpu_per_tx.sh                      # pgbench -S -c 8 -j 2, 20000 tx per client
 #   CLIENTS=1 TX=50000 MODE=prepared bench/cpu_per_tx.sh
 #   TLS=1 bench/cpu_per_tx.sh                # every leg on TLS (sslmode=require)
+#   WORKLOAD=tpcb TX=3000 bench/cpu_per_tx.sh  # pgbench's TPC-B-like script
 # Extra pgsleuth flags go in PGSLEUTH_ARGS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,12 @@ ROOT=$(pwd)
 CLIENTS=${CLIENTS:-8}
 TX=${TX:-20000}
 MODE=${MODE:-simple}
+WORKLOAD=${WORKLOAD:-select}
+case "$WORKLOAD" in
+  select) SCRIPT_FLAG=-S ;;
+  tpcb) SCRIPT_FLAG= ;;
+  *) echo "cpu_per_tx: WORKLOAD=$WORKLOAD: must be select or tpcb" >&2; exit 2 ;;
+esac
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 BUILD_DIR=${BUILD_DIR:-build-release}
 TLS=${TLS:-0}
@@ -72,7 +79,7 @@ if [ "$TLS" = 1 ]; then  # both legs of both proxies encrypted, or the numbers m
 fi
 
 pgbench_run() {  # port, transactions per client
-  as_pg "PGSSLMODE=$CLIENT_SSLMODE $PGBIN/pgbench -h 127.0.0.1 -p $1 -n -S -M $MODE -c $CLIENTS -j $((CLIENTS < 2 ? CLIENTS : 2)) -t $2 postgres" 2>&1 |
+  as_pg "PGSSLMODE=$CLIENT_SSLMODE $PGBIN/pgbench -h 127.0.0.1 -p $1 -n $SCRIPT_FLAG -M $MODE -c $CLIENTS -j $((CLIENTS < 2 ? CLIENTS : 2)) -t $2 postgres" 2>&1 |
     grep -oP 'tps = \K[0-9.]+' | head -1
 }
 ticks() { for t in /proc/"$1"/task/*; do echo "$(basename "$t") $(awk '{print $14 + $15}' "$t/stat")"; done; }
@@ -94,7 +101,7 @@ measure() {  # name, pid, port
       }'
 }
 
-echo "pgbench -S -M $MODE -c $CLIENTS, $TX transactions per client$([ "$TLS" = 1 ] && echo ', TLS on every leg')"
+echo "pgbench $WORKLOAD -M $MODE -c $CLIENTS, $TX transactions per client$([ "$TLS" = 1 ] && echo ', TLS on every leg')"
 for round in 1 2; do
   measure pgbouncer "$BOUNCER_PID" "$BOUNCER_PORT"
   measure pgsleuth "$PGSLEUTH_PID" "$PROXY_PORT"
