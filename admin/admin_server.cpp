@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "admin/http_reply.hpp"
+#include "common/thread_role.hpp"
 #include "config/host_port.hpp"
 
 namespace pgsleuth::admin {
@@ -127,7 +128,10 @@ void AdminServer::start() {
     throw AdminError(fmt::format("admin endpoint {}: cannot listen: {}", impl_->host_port, e.code().message()));
   }
   impl_->accept();
-  impl_->thread = std::thread([this] { impl_->io.run(); });
+  impl_->thread = std::thread([this] {
+    common::name_this_thread("pgs-admin");
+    impl_->io.run();
+  });
 }
 
 void AdminServer::stop() {

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/thread_role.hpp"
+
 namespace pgsleuth::advisor {
 
 Advisor::Advisor(ReviewSettings settings)
@@ -16,7 +18,10 @@ Advisor::Advisor(ReviewSettings settings)
 Advisor::~Advisor() { stop(); }
 
 void Advisor::start() {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    common::name_this_thread("pgs-advisor");
+    run();
+  });
 }
 
 void Advisor::stop() {

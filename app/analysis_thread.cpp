@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/thread_role.hpp"
+
 namespace pgsleuth::app {
 
 using Clock = std::chrono::steady_clock;
@@ -48,6 +50,7 @@ AnalysisMetrics AnalysisThread::metrics() const {
 }
 
 void AnalysisThread::run() {
+  common::name_this_thread("pgs-analysis");
   auto last_tick = Clock::now();
   while (true) {
     bool stopping = stopping_.load();

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/thread_role.hpp"
 #include "proxy/wire/error_response.hpp"
 
 namespace pgsleuth::proxy {
@@ -79,9 +80,12 @@ void ProxyServer::start() {
   }
   accept_next();
   running_ = true;
-  for (auto& t : threads_) {
-    IoThread* raw = t.get();
-    raw->thread = std::thread([raw] { raw->loop.run(); });
+  for (size_t i = 0; i < threads_.size(); ++i) {
+    IoThread* raw = threads_[i].get();
+    raw->thread = std::thread([raw, name = fmt::format("pgs-io-{}", i)] {
+      common::name_this_thread(name.c_str());
+      raw->loop.run();
+    });
   }
 }
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/thread_role.hpp"
 #include "common/json_text.hpp"
 #include "findings/json.hpp"
 #include "sinks/store_schema.hpp"
@@ -57,7 +58,10 @@ StoreWriter::StoreWriter(Options options)
       buffer_(options_.buffer_lines),
       backoff_(kFirstBackoff) {
   options_.batch_lines = std::max<size_t>(1, std::min(options_.batch_lines, buffer_.capacity()));
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    common::name_this_thread("pgs-store");
+    run();
+  });
 }
 
 StoreWriter::~StoreWriter() { stop(std::chrono::milliseconds(0)); }

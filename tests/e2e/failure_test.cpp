@@ -1,16 +1,23 @@
 // pgsleuth under failure: upstream down, a client killed mid-query, garbage
 // and hostile bytes, TLS where the protocol is expected. The affected
-// connection fails cleanly; the proxy stays up for everyone else.
+// connection fails cleanly; the proxy stays up for everyone else. And what
+// an operator sees of it: counters, and threads named for their work.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "tests/e2e/e2e_helpers.hpp"
 #include "tests/support/admin_scrape.hpp"
 #include "tests/support/libpq_conn.hpp"
 #include "tests/support/pg_wire.hpp"
+#include "tests/support/poll.hpp"
 #include "tests/support/raw_socket.hpp"
 
 namespace pgsleuth::test::e2e {
@@ -137,6 +144,30 @@ TEST(Metrics, ProtocolErrorsAndUpstreamFailuresAreCounted) {
   EXPECT_TRUE(metric_reaches(admin_port, "pgsleuth_protocol_errors_total 1"));
   EXPECT_TRUE(metric_reaches(admin_port, "pgsleuth_upstream_connect_failures_total 0"));
   EXPECT_TRUE(proxy.log_says("stopped analysing it")) << proxy.stderr_text();
+  EXPECT_EQ(proxy.stop(), 0) << proxy.stderr_text();
+}
+
+// top -H and ps -L tell an operator which thread spends the CPU.
+TEST(Threads, EachSaysWhatItIsFor) {
+  ProxyOptions options;
+  options.binary = pgsleuth_binary();
+  options.upstream = "127.0.0.1:" + std::to_string(PgClusterEnvironment::cluster().port());
+  options.extra_args = {"--threads", "2", "--admin", "127.0.0.1:" + std::to_string(free_port())};
+  ProxyProcess proxy(options);
+  auto names = [&] {
+    std::set<std::string> seen;
+    for (const auto& task : std::filesystem::directory_iterator(fmt::format("/proc/{}/task", proxy.pid()))) {
+      std::ifstream comm(task.path() / "comm");
+      std::string name;
+      if (std::getline(comm, name)) seen.insert(name);
+    }
+    return seen;
+  };
+  const std::set<std::string> wanted{"pgs-io-0", "pgs-io-1", "pgs-analysis", "pgs-admin"};
+  auto all_named = [&](const std::set<std::string>& seen) {
+    return std::includes(seen.begin(), seen.end(), wanted.begin(), wanted.end());
+  };
+  EXPECT_TRUE(all_named(poll_until(names, all_named))) << fmt::format("{}", fmt::join(names(), ", "));
   EXPECT_EQ(proxy.stop(), 0) << proxy.stderr_text();
 }
 
