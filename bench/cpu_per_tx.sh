@@ -82,7 +82,10 @@ pgbench_run() {  # port, transactions per client
   as_pg "PGSSLMODE=$CLIENT_SSLMODE $PGBIN/pgbench -h 127.0.0.1 -p $1 -n $SCRIPT_FLAG -M $MODE -c $CLIENTS -j $((CLIENTS < 2 ? CLIENTS : 2)) -t $2 postgres" 2>&1 |
     grep -oP 'tps = \K[0-9.]+' | head -1
 }
-ticks() { for t in /proc/"$1"/task/*; do echo "$(basename "$t") $(awk '{print $14 + $15}' "$t/stat")"; done; }
+# Keyed by tid:name (pgs-io-0, pgs-analysis, ...), in join's sort order.
+ticks() {
+  for t in /proc/"$1"/task/*; do echo "$(basename "$t"):$(cat "$t/comm") $(awk '{print $14 + $15}' "$t/stat")"; done | sort
+}
 
 measure() {  # name, pid, port
   pgbench_run "$3" 2000 >/dev/null  # warm-up: backends and caches
@@ -96,7 +99,11 @@ measure() {  # name, pid, port
       END {
         printf "%-10s %8.0f tps  %6.2f us CPU/tx", name, tps, total * 1e6 / hz / tx
         n = 0; for (t in per) n++
-        if (n > 1) { printf "  (threads:"; for (t in per) printf " %.2f", per[t] * 1e6 / hz / tx; printf ")" }
+        if (n > 1) {
+          printf "  (threads:"
+          for (t in per) { split(t, id, ":"); printf " %s %.2f", id[2], per[t] * 1e6 / hz / tx }
+          printf ")"
+        }
         printf "\n"
       }'
 }
