@@ -13,12 +13,8 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 TX=${TX:-5000}
 MODE=${MODE:-simple}
-WORKLOAD=${WORKLOAD:-select}
-case "$WORKLOAD" in
-  select) SCRIPT_FLAG=-S ;;
-  tpcb) SCRIPT_FLAG= ;;
-  *) echo "syscalls_per_tx: WORKLOAD=$WORKLOAD: must be select or tpcb" >&2; exit 2 ;;
-esac
+# shellcheck source=bench/workload.sh
+. "$ROOT/bench/workload.sh"
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 BUILD_DIR=${BUILD_DIR:-build-release}
 
